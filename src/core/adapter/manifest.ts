@@ -1,0 +1,94 @@
+/**
+ * What an adapter declares about itself. The gateway derives the HubSpot channel registration,
+ * the connection popup form and the conformance checks from it, so a manifest must tell the truth:
+ * the conformance kit checks that every declared capability works.
+ */
+
+/** How HubSpot identifies senders and recipients on a channel. */
+export type DeliveryIdentifierType =
+  'HS_EMAIL_ADDRESS' | 'HS_PHONE_NUMBER' | 'CHANNEL_SPECIFIC_OPAQUE_ID';
+
+/** Kinds of attachment in the normalized model. */
+export type AttachmentKind =
+  'image' | 'audio' | 'voice' | 'video' | 'sticker' | 'file' | 'location' | 'contact';
+
+/** Attachment kinds that carry bytes (as opposed to location and contact cards). */
+export const BINARY_ATTACHMENT_KINDS = [
+  'image',
+  'audio',
+  'voice',
+  'video',
+  'sticker',
+  'file',
+] as const;
+export type BinaryAttachmentKind = (typeof BINARY_ATTACHMENT_KINDS)[number];
+
+/** HubSpot rich-text features a channel can render (the channel's `richText` capability). */
+export type RichTextFeature =
+  'HYPERLINK' | 'BOLD' | 'ITALIC' | 'UNDERLINE' | 'BLOCKQUOTE' | 'LISTS' | 'TEXT_ALIGNMENT';
+
+/**
+ * What an adapter can send. `plain`: core converts an agent's HTML to plain text with readable
+ * links. `html`: core passes a sanitized HTML subset limited to `richText` features, which the
+ * adapter renders in its platform's own markup.
+ */
+export type OutboundFormatting = 'plain' | 'html';
+
+/** One field of the credential form shown in the HubSpot connection popup. */
+export interface CredentialField {
+  /** Key in the credentials object handed to the adapter. */
+  key: string;
+  label: string;
+  /** Shown under the field; say where the user finds the value. */
+  help?: string;
+  /** Masked in the form, encrypted at rest, redacted from logs. */
+  secret: boolean;
+  required: boolean;
+  /** Optional client- and server-side check, a JavaScript regular expression source. */
+  pattern?: string;
+  placeholder?: string;
+}
+
+export interface InboundCapabilities {
+  /** Attachment kinds the adapter can receive from its platform. */
+  attachments: AttachmentKind[];
+  /** The adapter reports edits of earlier customer messages. */
+  edits: boolean;
+  /** The adapter reports which earlier message a customer replied to. */
+  replies: boolean;
+}
+
+export interface OutboundCapabilities {
+  formatting: OutboundFormatting;
+  /** Rich-text features the adapter renders when formatting is `html`. */
+  richText: RichTextFeature[];
+  /** Binary attachment kinds the adapter can send. Empty: text only. */
+  attachments: BinaryAttachmentKind[];
+  /** Wildcards allowed (`image/*`). */
+  allowedMimeTypes: string[];
+  maxAttachmentCount: number;
+  maxAttachmentSizeBytes: number;
+  /** Longest text the platform takes in one message; the adapter splits longer text itself. */
+  maxTextLength: number;
+  /** The adapter sends replies to a specific customer message. */
+  replies: boolean;
+  /** The adapter reports read receipts (READ status). */
+  readReceipts: boolean;
+  /** The adapter reports delivery status asynchronously (status callbacks), not only at send. */
+  asyncDeliveryStatus: boolean;
+}
+
+export interface AdapterManifest {
+  /** Lower-case name; also the folder name under plugins/ and the `adapters.<id>` config key. */
+  id: string;
+  displayName: string;
+  description: string;
+  /** An absolute URL or a path served by the gateway. */
+  logoUrl?: string;
+  version: string;
+  /** The type of the delivery identifier of both the channel account and the customers. */
+  deliveryIdentifierType: DeliveryIdentifierType;
+  credentials: CredentialField[];
+  inbound: InboundCapabilities;
+  outbound: OutboundCapabilities;
+}

@@ -1,0 +1,2 @@
+/** Every entity of the gateway; each migration in ../migrations creates its tables. */
+export const GATEWAY_ENTITIES: (new (...args: never[]) => unknown)[] = [];

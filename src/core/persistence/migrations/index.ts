@@ -1,0 +1,5 @@
+/**
+ * Every migration of the gateway, in order. Migrations use TypeORM's dialect-neutral schema
+ * API (Table, TableIndex) so the same files run on SQLite and PostgreSQL.
+ */
+export const GATEWAY_MIGRATIONS: (new (...args: never[]) => unknown)[] = [];
