@@ -1,0 +1,3 @@
+export * from './config-error';
+export * from './config.loader';
+export * from './gateway-config';
