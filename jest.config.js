@@ -1,5 +1,6 @@
 /** @type {import('jest').Config} */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+// Tests are transpiled only (fast); `npm run lint` type-checks everything with tsc.
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.jest.json' }];
 
 // `unit` needs no external server (SQLite, embedded queue, simulators on loopback).
 // `services` needs Redis and PostgreSQL on loopback; `.ci/run` starts them first.
