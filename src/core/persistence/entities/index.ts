@@ -1,2 +1,4 @@
+import { QUEUE_ENTITIES } from '../../queue/queue-entities';
+
 /** Every entity of the gateway; each migration in ../migrations creates its tables. */
-export const GATEWAY_ENTITIES: (new (...args: never[]) => unknown)[] = [];
+export const GATEWAY_ENTITIES: (new (...args: never[]) => unknown)[] = [...QUEUE_ENTITIES];

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../persistence/database-options';
+import { DeadLetterEntity } from '../dead-letter.entity';
+import { describeJobQueueContract } from '../job-queue.contract';
+import { QueueJobEntity } from './queue-job.entity';
+import { EmbeddedJobQueue } from './embedded-job-queue';
+import { QueueLeaseHeldError } from './queue-lease';
+
+async function sqliteDataSource(dir: string): Promise<DataSource> {
+  const dataSource = new DataSource(
+    buildDataSourceOptions(`sqlite:${join(dir, 'gateway.sqlite')}`),
+  );
+  await dataSource.initialize();
+  return dataSource;
+}
+
+describeJobQueueContract('embedded driver on SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'queue-contract-'));
+  const dataSource = await sqliteDataSource(dir);
+  return {
+    newQueue: (options) => new EmbeddedJobQueue(dataSource, { ...options, leaseTtlMs: 3000 }),
+    deadLetters: () => dataSource.getRepository(DeadLetterEntity).find(),
+    reset: async () => {
+      await dataSource.getRepository(QueueJobEntity).clear();
+      await dataSource.getRepository(DeadLetterEntity).clear();
+    },
+    close: async () => {
+      await dataSource.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('EmbeddedJobQueue on SQLite', () => {
+  let dir: string;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'queue-embedded-'));
+    dataSource = await sqliteDataSource(dir);
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a second instance on the same database while the first holds the lease', async () => {
+    const first = new EmbeddedJobQueue(dataSource, { leaseTtlMs: 5000 });
+    await first.start();
+    const second = new EmbeddedJobQueue(dataSource, { leaseTtlMs: 5000 });
+    await expect(second.start()).rejects.toThrow(QueueLeaseHeldError);
+    await expect(second.enqueue('q', 1)).rejects.toThrow(/REDIS_URL/);
+    await first.stop();
+    await second.start();
+    await second.stop();
+  });
+
+  it('keeps the rows of pending jobs and deletes completed ones', async () => {
+    const queue = new EmbeddedJobQueue(dataSource);
+    const repo = dataSource.getRepository(QueueJobEntity);
+    await queue.enqueue('rows', { a: 1 }, { orderingKey: 'k', jobId: 'job-1' });
+    const row = await repo.findOneByOrFail({ id: 'job-1' });
+    expect(row).toMatchObject({ queue: 'rows', orderingKey: 'k', payload: '{"a":1}', attempts: 0 });
+    queue.registerHandler('rows', async () => undefined);
+    await queue.start();
+    for (let i = 0; i < 100 && (await repo.countBy({ id: 'job-1' })) > 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await repo.countBy({ id: 'job-1' })).toBe(0);
+    await queue.stop();
+  });
+});

@@ -1,0 +1,167 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { DeadLetterEntity } from '../dead-letter.entity';
+import { QueueJobEntity } from './queue-job.entity';
+
+/** One write the dispatcher or a caller wants made durable. */
+export type StoreOp =
+  | { kind: 'insert'; row: QueueJobEntity }
+  | { kind: 'delete'; id: string }
+  | { kind: 'retry'; id: string; attempts: number; runAt: number; lastError: string }
+  | { kind: 'deadLetter'; id: string; letter: DeadLetterEntity }
+  | { kind: 'replay'; deadLetterId: string; row: QueueJobEntity };
+
+interface Pending {
+  op: StoreOp;
+  resolve: (applied: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Rows per multi-row statement; keeps SQLite's bound-parameter count far below its limit. */
+const CHUNK = 400;
+const RETRY_DELAY_MS = 200;
+
+/**
+ * Group commit for the embedded driver: every write submitted while a transaction is in flight
+ * joins the next one, so enqueue resolves only once its row is committed, yet thousands of
+ * writes share one commit (one fsync). Inserts and deletes are multi-row statements.
+ *
+ * Caller writes (`insert`, `replay`) fail with the transaction; internal writes (`delete`,
+ * `retry`, `deadLetter`) are resubmitted until they succeed, since the dispatcher waits for them.
+ */
+export class JobStore {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly onError: (error: unknown, context: string) => void,
+  ) {}
+
+  /** Resolves once the write is committed; `false` for a replay of an already replayed letter. */
+  submit(op: StoreOp): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ op, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves when every submitted write is committed (or failed). */
+  drain(): Promise<void> {
+    if (!this.flushing && !this.scheduled && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      await this.commit(batch);
+    }
+    this.flushing = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    let results: Map<Pending, boolean>;
+    try {
+      results = await this.dataSource.transaction((manager) => this.apply(manager, batch));
+    } catch (error) {
+      this.onError(error, `job store commit of ${batch.length} writes failed`);
+      const internal: Pending[] = [];
+      for (const pending of batch) {
+        if (pending.op.kind === 'insert' || pending.op.kind === 'replay') pending.reject(error);
+        else internal.push(pending);
+      }
+      if (internal.length > 0) {
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+        this.queue.unshift(...internal);
+      }
+      return;
+    }
+    for (const pending of batch) pending.resolve(results.get(pending) ?? true);
+  }
+
+  private async apply(manager: EntityManager, batch: Pending[]): Promise<Map<Pending, boolean>> {
+    const results = new Map<Pending, boolean>();
+    const inserts: QueueJobEntity[] = [];
+    const letters: DeadLetterEntity[] = [];
+    const deletes: string[] = [];
+    for (const pending of batch) {
+      const op = pending.op;
+      switch (op.kind) {
+        case 'insert':
+          inserts.push(op.row);
+          break;
+        case 'replay': {
+          const claimed = await manager
+            .createQueryBuilder()
+            .update(DeadLetterEntity)
+            .set({ replayedAt: Date.now(), replayJobId: op.row.id })
+            .where('id = :id AND replayed_at IS NULL', { id: op.deadLetterId })
+            .execute();
+          const applied = (claimed.affected ?? 0) > 0;
+          results.set(pending, applied);
+          if (applied) inserts.push(op.row);
+          break;
+        }
+        case 'retry':
+          await manager
+            .createQueryBuilder()
+            .update(QueueJobEntity)
+            .set({ attempts: op.attempts, runAt: op.runAt, lastError: op.lastError })
+            .where('id = :id', { id: op.id })
+            .execute();
+          break;
+        case 'deadLetter':
+          letters.push(op.letter);
+          deletes.push(op.id);
+          break;
+        case 'delete':
+          deletes.push(op.id);
+          break;
+      }
+    }
+    for (let i = 0; i < inserts.length; i += CHUNK) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(QueueJobEntity)
+        .values(inserts.slice(i, i + CHUNK))
+        .updateEntity(false)
+        .execute();
+    }
+    for (let i = 0; i < letters.length; i += CHUNK) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(DeadLetterEntity)
+        .values(letters.slice(i, i + CHUNK))
+        .updateEntity(false)
+        .execute();
+    }
+    for (let i = 0; i < deletes.length; i += CHUNK) {
+      await manager
+        .createQueryBuilder()
+        .delete()
+        .from(QueueJobEntity)
+        .where('id IN (:...ids)', { ids: deletes.slice(i, i + CHUNK) })
+        .execute();
+    }
+    return results;
+  }
+}
