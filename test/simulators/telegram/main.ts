@@ -1,0 +1,19 @@
+import { startTelegramSimulator } from './simulator';
+
+/** Standalone entry: `npm run sim:telegram` (TELEGRAM_SIM_PORT, default 4020). */
+async function main(): Promise<void> {
+  const port = Number(process.env.TELEGRAM_SIM_PORT ?? 4020);
+  const sim = await startTelegramSimulator({ port });
+  process.stdout.write(`Telegram Bot API simulator listening on ${sim.baseUrl}\n`);
+  process.stdout.write(`control API: ${sim.baseUrl}/__sim (see README)\n`);
+  const stop = (): void => {
+    void sim.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
