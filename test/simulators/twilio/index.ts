@@ -1,0 +1,12 @@
+export { startTwilioSimulator, TwilioSimulator } from './simulator';
+export type { TwilioSimulatorOptions, TimingOptions, SeedAccount } from './options';
+export { SimulatorControl, ControlError } from './control';
+export type { CreateAccountInput, CreatePhoneNumberInput, CreateServiceInput } from './control';
+export type { InjectInboundInput, InboundResult, InboundMedia, InboundGeo } from './inbound';
+export type { FaultRule, ActiveFault, ApiFaultKind, WebhookFaultKind } from './faults';
+export { twilioClientFor, BaseUrlRequestClient, rewriteTwilioUrl } from './twilio-client';
+export { twilioSignature } from './signature';
+export { countSegments, isGsm7 } from './segments';
+export { startWebhookReceiver } from './webhook-receiver';
+export type { WebhookReceiver, ReceivedRequest } from './webhook-receiver';
+export * from './types';
