@@ -1,0 +1,4 @@
+export { MatrixSimulator, startMatrixSimulator } from './simulator';
+export type { CreateRoomOptions, EventQuery, RoomSummary } from './control/controller';
+export * from './control/content';
+export type * from './types';
