@@ -193,9 +193,13 @@ export class WebhookDeliverer {
   }
 }
 
+/** Telegram-like wording for network failures (duck-typed: fetch errors may come from another realm). */
 function connectionError(err: unknown): string {
-  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
-  if (cause?.code === 'ECONNREFUSED') return 'Connection refused';
-  if (cause?.code === 'ECONNRESET') return 'Connection reset by peer';
-  return err instanceof Error ? err.message : String(err);
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    message?: unknown;
+    cause?: { code?: unknown };
+  };
+  if (e.cause?.code === 'ECONNREFUSED') return 'Connection refused';
+  if (e.cause?.code === 'ECONNRESET') return 'Connection reset by peer';
+  return typeof e.message === 'string' ? e.message : String(err);
 }
