@@ -69,6 +69,8 @@ export class EmbeddedJobQueue extends JobQueue {
   private nextSeq = 1;
   /** Bumped at each stop: completions of released jobs from an older generation are ignored. */
   private generation = 0;
+  /** Aborted when a stop gives up on the jobs still running (one signal per generation). */
+  private abort = new AbortController();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -262,9 +264,8 @@ export class EmbeddedJobQueue extends JobQueue {
       clearTimeout(timer);
     }
     // Jobs still running are released: their rows stay, they run again after the next start.
-    for (const job of this.jobs.values()) {
-      if (job.state === 'active') job.controller?.abort(new Error('job queue stopped'));
-    }
+    this.abort.abort(new Error('job queue stopped'));
+    this.abort = new AbortController();
     this.generation += 1;
     await this.store.drain();
     try {
@@ -390,8 +391,6 @@ export class EmbeddedJobQueue extends JobQueue {
     job.attempts += 1;
     runtime.running += 1;
     runtime.active += 1;
-    const controller = new AbortController();
-    job.controller = controller;
     const started = Date.now();
     const generation = this.generation;
     const maxAttempts = job.maxAttempts ?? runtime.settings.maxAttempts;
@@ -404,7 +403,7 @@ export class EmbeddedJobQueue extends JobQueue {
     notify(this.options.observer, 'onStarted', { ...event, lagMs: started - job.readyAt });
     const execution = (async () => {
       const payload: unknown = JSON.parse(job.payload);
-      await handler(payload, { ...event, maxAttempts, signal: controller.signal });
+      await handler(payload, { ...event, maxAttempts, signal: this.abort.signal });
     })().then(
       () => this.succeeded(runtime, job, started, generation),
       (error: unknown) => this.failed(runtime, job, started, generation, maxAttempts, error),
@@ -417,7 +416,6 @@ export class EmbeddedJobQueue extends JobQueue {
     if (generation !== this.generation) return;
     runtime.running -= 1;
     job.state = 'committing';
-    job.controller = undefined;
     notify(this.options.observer, 'onCompleted', {
       queue: job.queue,
       jobId: job.id,
@@ -439,7 +437,6 @@ export class EmbeddedJobQueue extends JobQueue {
   ): void {
     if (generation !== this.generation) return;
     runtime.running -= 1;
-    job.controller = undefined;
     const observer = this.options.observer;
     const event = {
       queue: job.queue,

@@ -19,6 +19,18 @@ interface Pending {
 /** Rows per multi-row statement; keeps SQLite's bound-parameter count far below its limit. */
 const CHUNK = 400;
 const RETRY_DELAY_MS = 200;
+const INSERT_COLUMNS = [
+  'id',
+  'queue',
+  'ordering_key',
+  'seq',
+  'payload',
+  'attempts',
+  'max_attempts',
+  'run_at',
+  'created_at',
+  'last_error',
+];
 
 /**
  * Group commit for the embedded driver: every write submitted while a transaction is in flight
@@ -33,11 +45,15 @@ export class JobStore {
   private flushing = false;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly postgres: boolean;
+  private tableName?: string;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly onError: (error: unknown, context: string) => void,
-  ) {}
+  ) {
+    this.postgres = dataSource.options.type === 'postgres';
+  }
 
   /** Resolves once the write is committed; `false` for a replay of an already replayed letter. */
   submit(op: StoreOp): Promise<boolean> {
@@ -137,13 +153,7 @@ export class JobStore {
       }
     }
     for (let i = 0; i < inserts.length; i += CHUNK) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(QueueJobEntity)
-        .values(inserts.slice(i, i + CHUNK))
-        .updateEntity(false)
-        .execute();
+      await this.insertJobs(manager, inserts.slice(i, i + CHUNK));
     }
     for (let i = 0; i < letters.length; i += CHUNK) {
       await manager
@@ -155,13 +165,56 @@ export class JobStore {
         .execute();
     }
     for (let i = 0; i < deletes.length; i += CHUNK) {
-      await manager
-        .createQueryBuilder()
-        .delete()
-        .from(QueueJobEntity)
-        .where('id IN (:...ids)', { ids: deletes.slice(i, i + CHUNK) })
-        .execute();
+      const ids = deletes.slice(i, i + CHUNK);
+      await manager.query(
+        `DELETE FROM ${this.table} WHERE id IN (${ids.map((_, n) => this.param(n + 1)).join(', ')})`,
+        ids,
+      );
     }
     return results;
+  }
+
+  /**
+   * The two hot statements (multi-row insert and delete) are plain SQL: TypeORM's query builder
+   * spends more CPU on parameter bookkeeping than the database spends on the rows. Lower-case
+   * column names and positional parameters keep them portable across SQLite and PostgreSQL.
+   */
+  private async insertJobs(manager: EntityManager, rows: QueueJobEntity[]): Promise<void> {
+    const values: unknown[] = [];
+    const tuples: string[] = [];
+    for (const row of rows) {
+      const base = values.length;
+      values.push(
+        row.id,
+        row.queue,
+        row.orderingKey,
+        row.seq,
+        row.payload,
+        row.attempts,
+        row.maxAttempts,
+        row.runAt,
+        row.createdAt,
+        row.lastError,
+      );
+      tuples.push(`(${INSERT_COLUMNS.map((_, n) => this.param(base + n + 1)).join(', ')})`);
+    }
+    await manager.query(
+      `INSERT INTO ${this.table} (${INSERT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`,
+      values,
+    );
+  }
+
+  /** `queue_jobs`, schema-qualified and quoted as the DataSource's driver wants. */
+  private get table(): string {
+    this.tableName ??= this.dataSource
+      .getMetadata(QueueJobEntity)
+      .tablePath.split('.')
+      .map((part) => this.dataSource.driver.escape(part))
+      .join('.');
+    return this.tableName;
+  }
+
+  private param(position: number): string {
+    return this.postgres ? `$${position}` : '?';
   }
 }

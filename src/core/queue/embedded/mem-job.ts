@@ -19,7 +19,6 @@ export interface MemJob {
   /** When the job became runnable (enqueued, due after a retry, or its key's turn came). */
   readyAt: number;
   state: MemJobState;
-  controller?: AbortController;
 }
 
 /** Jobs sharing an ordering key; only the head may run. */
