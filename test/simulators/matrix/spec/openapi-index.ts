@@ -172,12 +172,14 @@ export class OpenApiIndex {
     op: JsonObject,
     pointerBase: string,
   ): Pick<Operation, 'body' | 'rawBody'> {
-    const rb = op.requestBody;
-    if (!isRecord(rb) || !isRecord(rb.content)) return { rawBody: false };
-    const required = rb.required === true;
-    if (isRecord(rb.content['application/json'])) {
-      const pointer = pointerBase + ptr('requestBody', 'content', 'application/json', 'schema');
-      return { rawBody: false, body: { rel, pointer, required } };
+    const resolved = this.resolve(rel, op.requestBody, pointerBase + ptr('requestBody'));
+    if (!resolved || !isRecord(resolved.value.content)) return { rawBody: false };
+    const { value, loc } = resolved;
+    const content = value.content as JsonObject;
+    const required = value.required === true;
+    if (isRecord(content['application/json'])) {
+      const pointer = loc.pointer + ptr('content', 'application/json', 'schema');
+      return { rawBody: false, body: { rel: loc.rel, pointer, required } };
     }
     return { rawBody: true };
   }
