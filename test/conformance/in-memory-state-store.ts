@@ -1,0 +1,26 @@
+import type { AccountStateStore } from '../../src/core/adapter';
+
+/** An AccountStateStore in a Map; values go through JSON like a database column would. */
+export class InMemoryStateStore implements AccountStateStore {
+  private readonly values = new Map<string, string>();
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const raw = this.values.get(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async set<T>(key: string, value: T): Promise<void> {
+    this.values.set(key, JSON.stringify(value));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+
+  /** A copy of everything stored, to compare before and after an operation. */
+  snapshot(): Record<string, unknown> {
+    return Object.fromEntries(
+      [...this.values].map(([key, raw]) => [key, JSON.parse(raw) as unknown]),
+    );
+  }
+}
