@@ -1,7 +1,11 @@
+import { PERSISTENCE_MIGRATIONS } from './persistence-migrations';
 import { QueueTables1764000001000 } from '../../queue/queue-tables.migration';
 
 /**
  * Every migration of the gateway, in order. Migrations use TypeORM's dialect-neutral schema
  * API (Table, TableIndex) so the same files run on SQLite and PostgreSQL.
  */
-export const GATEWAY_MIGRATIONS: (new (...args: never[]) => unknown)[] = [QueueTables1764000001000];
+export const GATEWAY_MIGRATIONS: (new (...args: never[]) => unknown)[] = [
+  ...PERSISTENCE_MIGRATIONS,
+  QueueTables1764000001000,
+];

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type Repository } from 'typeorm';
+import { toIsoTimestamp } from '../columns';
+import { ChannelAccountEntity } from '../entities/channel-account.entity';
+import { ConversationEntity } from '../entities/conversation.entity';
+import type { MessageDirection } from '../models/message.model';
+import type {
+  Conversation,
+  ConversationFilter,
+  ConversationInput,
+  ConversationStatus,
+  ThreadLink,
+} from '../models/conversation.model';
+import { RecordNotFoundError } from '../record-not-found.error';
+import { isUniqueViolation } from '../unique-violation';
+
+const DEFAULT_PAGE_SIZE = 100;
+
+/** Platform conversations and their link to HubSpot threads and tickets. */
+@Injectable()
+export class ConversationRepository {
+  private readonly rows: Repository<ConversationEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.rows = dataSource.getRepository(ConversationEntity);
+  }
+
+  /**
+   * The conversation of a platform chat, created on first sight. Safe under concurrency: the
+   * unique (account, external id) index decides, and the loser reads the winner's row. A changed
+   * title or group flag is stored.
+   */
+  async findOrCreate(
+    accountId: string,
+    ref: ConversationInput,
+    now = new Date(),
+  ): Promise<{ conversation: Conversation; created: boolean }> {
+    const existing = await this.rows.findOneBy({ accountId, externalId: ref.externalId });
+    if (existing) return { conversation: await this.refresh(existing, ref, now), created: false };
+    const row = this.rows.create({
+      id: randomUUID(),
+      accountId,
+      externalId: ref.externalId,
+      hubspotThreadId: null,
+      hubspotTicketId: null,
+      integrationThreadId: null,
+      status: 'OPEN' satisfies ConversationStatus,
+      title: ref.title ?? null,
+      isGroup: ref.isGroup ?? false,
+      lastMessageAt: null,
+      lastInboundAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      await this.rows.insert(row);
+      return { conversation: toDomain(row), created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.rows.findOneByOrFail({ accountId, externalId: ref.externalId });
+      return { conversation: await this.refresh(winner, ref, now), created: false };
+    }
+  }
+
+  async findById(id: string): Promise<Conversation | undefined> {
+    const row = await this.rows.findOneBy({ id });
+    return row ? toDomain(row) : undefined;
+  }
+
+  async findByExternalId(accountId: string, externalId: string): Promise<Conversation | undefined> {
+    const row = await this.rows.findOneBy({ accountId, externalId });
+    return row ? toDomain(row) : undefined;
+  }
+
+  /** By the HubSpot thread id (`conversationsThreadId` of an agent's message). */
+  async findByThreadId(hubspotThreadId: string): Promise<Conversation | undefined> {
+    const row = await this.rows.findOne({
+      where: { hubspotThreadId },
+      order: { updatedAt: 'DESC' },
+    });
+    return row ? toDomain(row) : undefined;
+  }
+
+  /** By the `integrationThreadId` HubSpot echoes in `channelIntegrationThreadIds`. */
+  async findByIntegrationThreadId(
+    accountId: string,
+    integrationThreadId: string,
+  ): Promise<Conversation | undefined> {
+    const row = await this.rows.findOneBy({ accountId, integrationThreadId });
+    return row ? toDomain(row) : undefined;
+  }
+
+  /** Stores the HubSpot thread the conversation's messages land in. */
+  async linkThread(id: string, link: ThreadLink, now = new Date()): Promise<void> {
+    await this.change(id, {
+      hubspotThreadId: link.hubspotThreadId,
+      ...(link.integrationThreadId !== undefined && {
+        integrationThreadId: link.integrationThreadId,
+      }),
+      updatedAt: now,
+    });
+  }
+
+  async linkTicket(id: string, hubspotTicketId: string, now = new Date()): Promise<void> {
+    await this.change(id, { hubspotTicketId, updatedAt: now });
+  }
+
+  /**
+   * Starts over in HubSpot (e.g. the thread was closed and the customer wrote again): forgets the
+   * thread and ticket, sets the new integrationThreadId and reopens the conversation.
+   */
+  async startNewThread(id: string, integrationThreadId: string, now = new Date()): Promise<void> {
+    await this.change(id, {
+      integrationThreadId,
+      hubspotThreadId: null,
+      hubspotTicketId: null,
+      status: 'OPEN' satisfies ConversationStatus,
+      updatedAt: now,
+    });
+  }
+
+  async setStatus(id: string, status: ConversationStatus, now = new Date()): Promise<void> {
+    await this.change(id, { status, updatedAt: now });
+  }
+
+  /**
+   * Records message activity at `at`. Only moves the timestamps forward, so events processed out
+   * of order never rewind them; `INCOMING` also sets the last inbound time.
+   */
+  async touch(id: string, at: Date, direction: MessageDirection, now = new Date()): Promise<void> {
+    const forward = async (column: 'last_message_at' | 'last_inbound_at'): Promise<void> => {
+      await this.rows
+        .createQueryBuilder()
+        .update()
+        .set({
+          ...(column === 'last_message_at' ? { lastMessageAt: at } : { lastInboundAt: at }),
+          updatedAt: now,
+        })
+        .where(`id = :id AND (${column} IS NULL OR ${column} < :at)`, {
+          id,
+          at: toIsoTimestamp(at),
+        })
+        .execute();
+    };
+    await forward('last_message_at');
+    if (direction === 'INCOMING') await forward('last_inbound_at');
+  }
+
+  /** Most recently active first. */
+  async list(filter: ConversationFilter = {}): Promise<Conversation[]> {
+    const query = this.rows.createQueryBuilder('c');
+    if (filter.adapterId !== undefined) {
+      query.innerJoin(ChannelAccountEntity, 'a', 'a.id = c.accountId');
+      query.andWhere('a.adapterId = :adapterId', { adapterId: filter.adapterId });
+    }
+    if (filter.accountId !== undefined) {
+      query.andWhere('c.accountId = :accountId', { accountId: filter.accountId });
+    }
+    if (filter.status !== undefined) {
+      query.andWhere('c.status = :status', { status: filter.status });
+    }
+    const rows = await query
+      .orderBy('c.updatedAt', 'DESC')
+      .addOrderBy('c.id', 'ASC')
+      .limit(filter.limit ?? DEFAULT_PAGE_SIZE)
+      .offset(filter.offset ?? 0)
+      .getMany();
+    return rows.map(toDomain);
+  }
+
+  private async change(
+    id: string,
+    values: Partial<Omit<ConversationEntity, 'id' | 'accountId' | 'externalId' | 'createdAt'>>,
+  ): Promise<void> {
+    const result = await this.rows.update({ id }, values);
+    if (!result.affected) throw new RecordNotFoundError('conversation', id);
+  }
+
+  private async refresh(
+    row: ConversationEntity,
+    ref: ConversationInput,
+    now: Date,
+  ): Promise<Conversation> {
+    const title = ref.title ?? row.title;
+    const isGroup = ref.isGroup ?? row.isGroup;
+    if (title === row.title && isGroup === row.isGroup) return toDomain(row);
+    await this.rows.update({ id: row.id }, { title, isGroup, updatedAt: now });
+    return toDomain({ ...row, title, isGroup, updatedAt: now });
+  }
+}
+
+function toDomain(row: ConversationEntity): Conversation {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    externalId: row.externalId,
+    ...(row.hubspotThreadId !== null && { hubspotThreadId: row.hubspotThreadId }),
+    ...(row.hubspotTicketId !== null && { hubspotTicketId: row.hubspotTicketId }),
+    ...(row.integrationThreadId !== null && { integrationThreadId: row.integrationThreadId }),
+    status: row.status as ConversationStatus,
+    ...(row.title !== null && { title: row.title }),
+    isGroup: row.isGroup,
+    ...(row.lastMessageAt !== null && { lastMessageAt: row.lastMessageAt }),
+    ...(row.lastInboundAt !== null && { lastInboundAt: row.lastInboundAt }),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

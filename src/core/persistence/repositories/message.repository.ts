@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, IsNull, type Repository } from 'typeorm';
+import { toIsoTimestamp } from '../columns';
+import { MessageExternalIdEntity } from '../entities/message-external-id.entity';
+import { MessageEntity } from '../entities/message.entity';
+import type {
+  InboundMessageInput,
+  MessageDirection,
+  MessageStatus,
+  OutboundMessageInput,
+  RecordResult,
+  StoredMessage,
+} from '../models/message.model';
+import { RecordNotFoundError } from '../record-not-found.error';
+import { isUniqueViolation } from '../unique-violation';
+
+/** Statuses an outbound message may leave for SENT / FAILED / READ (READ is never undone). */
+const SENDABLE: MessageStatus[] = ['PENDING', 'FAILED'];
+const FAILABLE: MessageStatus[] = ['PENDING', 'SENT', 'FAILED'];
+const READABLE: MessageStatus[] = ['PENDING', 'SENT'];
+
+/**
+ * Messages in both directions, their platform ids and HubSpot ids. Writes use no multi-statement
+ * transactions (TypeORM's SQLite driver shares one connection, so concurrent transactions would
+ * interleave); instead each step is idempotent and unique indexes decide races.
+ */
+@Injectable()
+export class MessageRepository {
+  private readonly rows: Repository<MessageEntity>;
+  private readonly externalIds: Repository<MessageExternalIdEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.rows = dataSource.getRepository(MessageEntity);
+    this.externalIds = dataSource.getRepository(MessageExternalIdEntity);
+  }
+
+  /** A customer message about to be published to HubSpot (status PENDING). Idempotent by key. */
+  recordInbound(input: InboundMessageInput, now = new Date()): Promise<RecordResult> {
+    return this.record(
+      {
+        accountId: input.accountId,
+        conversationId: input.conversationId,
+        idempotencyKey: input.idempotencyKey,
+        direction: 'INCOMING',
+        externalMessageId: input.externalMessageId,
+        hubspotMessageId: null,
+        hubspotThreadId: null,
+      },
+      [input.externalMessageId],
+      now,
+    );
+  }
+
+  /** An agent's message about to be sent on the platform (status PENDING). Idempotent by key. */
+  recordOutbound(input: OutboundMessageInput, now = new Date()): Promise<RecordResult> {
+    return this.record(
+      {
+        accountId: input.accountId,
+        conversationId: input.conversationId,
+        idempotencyKey: input.idempotencyKey,
+        direction: 'OUTGOING',
+        externalMessageId: null,
+        hubspotMessageId: input.hubspotMessageId,
+        hubspotThreadId: input.hubspotThreadId ?? null,
+      },
+      [],
+      now,
+    );
+  }
+
+  /** An inbound message is now in HubSpot. */
+  async markPublished(
+    id: string,
+    hubspot: { hubspotMessageId: string; hubspotThreadId: string },
+    now = new Date(),
+  ): Promise<void> {
+    const result = await this.rows.update(
+      { id },
+      { ...hubspot, status: 'PUBLISHED' satisfies MessageStatus, updatedAt: now },
+    );
+    if (!result.affected) throw new RecordNotFoundError('message', id);
+  }
+
+  /**
+   * The platform accepted an outbound message, under these ids (in order). Returns false when the
+   * status did not change (already SENT or READ); the ids are recorded either way.
+   */
+  async markSent(id: string, externalMessageIds: string[], now = new Date()): Promise<boolean> {
+    const message = await this.rows.findOneBy({ id });
+    if (!message) throw new RecordNotFoundError('message', id);
+    await this.addExternalIds(message, externalMessageIds);
+    if (message.externalMessageId === null && externalMessageIds.length > 0) {
+      await this.rows.update(
+        { id, externalMessageId: IsNull() },
+        { externalMessageId: externalMessageIds[0] },
+      );
+    }
+    return this.transition(id, SENDABLE, { status: 'SENT', failureReason: null, updatedAt: now });
+  }
+
+  /** Sending failed for good; `reason` reaches the agent. False when already READ. */
+  markFailed(id: string, reason: string, now = new Date()): Promise<boolean> {
+    return this.transition(id, FAILABLE, {
+      status: 'FAILED',
+      failureReason: reason,
+      updatedAt: now,
+    });
+  }
+
+  /** The customer read the message. False when it was already READ or FAILED. */
+  markRead(id: string, now = new Date()): Promise<boolean> {
+    return this.transition(id, READABLE, { status: 'READ', updatedAt: now });
+  }
+
+  /**
+   * A read receipt "up to and including" a message: marks READ every outbound message of the
+   * conversation recorded no later than it. Returns the messages that changed (to tell HubSpot).
+   */
+  async markReadUpTo(
+    conversationId: string,
+    externalMessageId: string,
+    now = new Date(),
+  ): Promise<StoredMessage[]> {
+    const reference = await this.findRowByExternalId({ conversationId }, externalMessageId);
+    if (!reference) return [];
+    const candidates = await this.rows
+      .createQueryBuilder('m')
+      .where('m.conversationId = :conversationId', { conversationId })
+      .andWhere('m.direction = :direction', { direction: 'OUTGOING' satisfies MessageDirection })
+      .andWhere('m.status IN (:...statuses)', { statuses: READABLE })
+      .andWhere('m.createdAt <= :createdAt', { createdAt: toIsoTimestamp(reference.createdAt) })
+      .orderBy('m.createdAt', 'ASC')
+      .getMany();
+    const changed: StoredMessage[] = [];
+    for (const candidate of candidates) {
+      if (await this.markRead(candidate.id, now)) {
+        const row = await this.rows.findOneByOrFail({ id: candidate.id });
+        changed.push(await this.toDomain(row));
+      }
+    }
+    return changed;
+  }
+
+  async findById(id: string): Promise<StoredMessage | undefined> {
+    const row = await this.rows.findOneBy({ id });
+    return row ? this.toDomain(row) : undefined;
+  }
+
+  /**
+   * The message a platform id belongs to, within an account (and a conversation, for platforms
+   * whose message ids are only unique per chat, like Telegram). The earliest one wins.
+   */
+  async findByExternalId(
+    accountId: string,
+    externalMessageId: string,
+    conversationId?: string,
+  ): Promise<StoredMessage | undefined> {
+    const row = await this.findRowByExternalId(
+      { accountId, ...(conversationId !== undefined && { conversationId }) },
+      externalMessageId,
+    );
+    return row ? this.toDomain(row) : undefined;
+  }
+
+  async findByHubSpotId(hubspotMessageId: string): Promise<StoredMessage | undefined> {
+    const row = await this.rows.findOneBy({ hubspotMessageId });
+    return row ? this.toDomain(row) : undefined;
+  }
+
+  async findByIdempotencyKey(idempotencyKey: string): Promise<StoredMessage | undefined> {
+    const row = await this.rows.findOneBy({ idempotencyKey });
+    return row ? this.toDomain(row) : undefined;
+  }
+
+  private async record(
+    values: Pick<
+      MessageEntity,
+      | 'accountId'
+      | 'conversationId'
+      | 'idempotencyKey'
+      | 'direction'
+      | 'externalMessageId'
+      | 'hubspotMessageId'
+      | 'hubspotThreadId'
+    >,
+    externalMessageIds: string[],
+    now: Date,
+  ): Promise<RecordResult> {
+    const row = this.rows.create({
+      ...values,
+      id: randomUUID(),
+      status: 'PENDING' satisfies MessageStatus,
+      failureReason: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    let created = true;
+    try {
+      await this.rows.insert(row);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      created = false;
+    }
+    const stored = created
+      ? row
+      : await this.rows.findOneBy({ idempotencyKey: values.idempotencyKey });
+    if (!stored) {
+      // The unique violation was not on the idempotency key (e.g. a reused HubSpot message id).
+      throw new Error(
+        `message ${values.hubspotMessageId ?? values.externalMessageId} is already recorded ` +
+          `under another idempotency key than ${values.idempotencyKey}`,
+      );
+    }
+    // Also repairs a record whose ids were not written (a crash right after the insert).
+    await this.addExternalIds(stored, externalMessageIds);
+    return { message: await this.toDomain(stored), created };
+  }
+
+  private async addExternalIds(
+    message: MessageEntity,
+    externalMessageIds: string[],
+  ): Promise<void> {
+    if (externalMessageIds.length === 0) return;
+    const existing = await this.externalIds.count({ where: { messageId: message.id } });
+    await this.externalIds
+      .createQueryBuilder()
+      .insert()
+      .values(
+        externalMessageIds.map((externalId, index) =>
+          this.externalIds.create({
+            messageId: message.id,
+            externalId,
+            accountId: message.accountId,
+            conversationId: message.conversationId,
+            position: existing + index,
+          }),
+        ),
+      )
+      .orIgnore()
+      .execute();
+  }
+
+  private async transition(
+    id: string,
+    from: MessageStatus[],
+    values: Partial<Pick<MessageEntity, 'status' | 'failureReason' | 'updatedAt'>>,
+  ): Promise<boolean> {
+    const result = await this.rows.update({ id, status: In(from) }, values);
+    if (result.affected) return true;
+    if (!(await this.rows.existsBy({ id }))) throw new RecordNotFoundError('message', id);
+    return false;
+  }
+
+  private async findRowByExternalId(
+    scope: { accountId?: string; conversationId?: string },
+    externalMessageId: string,
+  ): Promise<MessageEntity | undefined> {
+    const query = this.rows
+      .createQueryBuilder('m')
+      .innerJoin(MessageExternalIdEntity, 'x', 'x.messageId = m.id')
+      .where('x.externalId = :externalMessageId', { externalMessageId });
+    if (scope.accountId !== undefined) {
+      query.andWhere('x.accountId = :accountId', { accountId: scope.accountId });
+    }
+    if (scope.conversationId !== undefined) {
+      query.andWhere('x.conversationId = :conversationId', {
+        conversationId: scope.conversationId,
+      });
+    }
+    const row = await query.orderBy('m.createdAt', 'ASC').addOrderBy('m.id', 'ASC').getOne();
+    return row ?? undefined;
+  }
+
+  private async toDomain(row: MessageEntity): Promise<StoredMessage> {
+    const ids = await this.externalIds.find({
+      where: { messageId: row.id },
+      order: { position: 'ASC', externalId: 'ASC' },
+    });
+    return {
+      id: row.id,
+      accountId: row.accountId,
+      conversationId: row.conversationId,
+      direction: row.direction as MessageDirection,
+      externalMessageIds: ids.map((id) => id.externalId),
+      ...(row.hubspotMessageId !== null && { hubspotMessageId: row.hubspotMessageId }),
+      ...(row.hubspotThreadId !== null && { hubspotThreadId: row.hubspotThreadId }),
+      status: row.status as MessageStatus,
+      ...(row.failureReason !== null && { failureReason: row.failureReason }),
+      idempotencyKey: row.idempotencyKey,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+}
