@@ -13,15 +13,15 @@ import { messageRoutes } from './routes-messages';
 import { isValidatorError, toTwilioError } from './validation-errors';
 
 /**
- * The 2010-04-01 REST API: request log -> faults -> form parsing -> Basic auth (20003) and
- * concurrency (20429) -> OpenAPI request validation -> handlers -> Twilio-shaped errors.
+ * The 2010-04-01 REST API: request log -> form parsing -> Basic auth (20003) and
+ * concurrency (20429) -> injected faults -> OpenAPI request validation -> handlers -> Twilio-shaped errors.
  */
 export function twilioApi(ctx: SimContext, openApiFile?: string): Router {
   const api = Router();
   api.use(requestLog(ctx.store));
-  api.use(apiFaults(ctx));
   api.use(express.urlencoded({ extended: false, limit: '1mb' }));
   api.use(twilioAuth(ctx));
+  api.use(apiFaults(ctx));
   api.use(...twilioRequestValidator(openApiFile));
   api.use(accountRoutes(ctx));
   api.use(messageRoutes(ctx));

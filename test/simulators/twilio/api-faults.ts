@@ -4,7 +4,7 @@ import { errors } from './errors';
 import { sendTwilioError } from './http-errors';
 import type { RequestLogEntry } from './types';
 
-/** Applies `api` fault rules before authentication. */
+/** Applies `api` fault rules to authenticated requests (a `slow` request holds its concurrency slot). */
 export function apiFaults(ctx: SimContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const fault = ctx.faults.take({ target: 'api', method: req.method, path: req.path });

@@ -1,7 +1,7 @@
 import { seededRandom } from './random';
 
 /**
- * Fault injection. `api` rules act on REST requests before authentication:
+ * Fault injection. `api` rules act on authenticated REST requests:
  * 429 (Twilio 20429), 500/502/503, `slow` (delay, then normal handling), `drop` (socket destroyed).
  * `webhook` rules act on status callbacks / inbound webhooks the simulator sends:
  * `slow` (delay before sending), `drop` (not sent), `bad-signature`, `duplicate` (sent twice).

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
-import { loadTwilioOpenApi } from './openapi-document';
+import { defaultOpenApiFile, loadTwilioOpenApi } from './openapi-document';
 import { twilioFormats } from './openapi-formats';
 
 type ApiSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'];
@@ -11,7 +11,20 @@ type ApiSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'];
  * Twilio responses would fail too). Security is checked by our own Twilio-shaped auth middleware
  * before this runs; paths outside the document (control API, media content) pass through.
  */
-export function twilioRequestValidator(openApiFile?: string): RequestHandler[] {
+const cache = new Map<string, RequestHandler[]>();
+
+/** The validator holds no per-simulator state, so one instance per document is shared (its ajv compile is the slow part). */
+export function twilioRequestValidator(
+  openApiFile: string = defaultOpenApiFile(),
+): RequestHandler[] {
+  const cached = cache.get(openApiFile);
+  if (cached) return cached;
+  const handlers = createValidator(openApiFile);
+  cache.set(openApiFile, handlers);
+  return handlers;
+}
+
+function createValidator(openApiFile: string): RequestHandler[] {
   const apiSpec = loadTwilioOpenApi(openApiFile) as unknown as ApiSpec;
   return OpenApiValidator.middleware({
     apiSpec,

@@ -41,8 +41,18 @@ export function twilioClientFor(
 ): twilio.Twilio {
   const baseUrl = typeof target === 'string' ? target : target.baseUrl;
   const { requestClient, ...clientOptions } = options;
+  // A custom httpClient bypasses the client's own RequestClient construction, so carry over the
+  // transport options twilio() would have passed to it.
+  const transport: RequestClient.RequestClientOptions = {
+    timeout: clientOptions.timeout,
+    keepAlive: clientOptions.keepAlive,
+    autoRetry: clientOptions.autoRetry,
+    maxRetries: clientOptions.maxRetries,
+    maxRetryDelay: clientOptions.maxRetryDelay,
+    ...requestClient,
+  };
   return twilio(username, password, {
     ...clientOptions,
-    httpClient: new BaseUrlRequestClient(baseUrl, requestClient),
+    httpClient: new BaseUrlRequestClient(baseUrl, transport),
   });
 }
