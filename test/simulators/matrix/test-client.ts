@@ -2,6 +2,8 @@
 export interface CallResult {
   status: number;
   json: Record<string, unknown>;
+  /** The parsed body as is (arrays too). */
+  data: unknown;
   headers: Headers;
 }
 
@@ -35,14 +37,16 @@ export async function call(
   const res = await fetch(url, { method, headers, body });
   const text = await res.text();
   let json: Record<string, unknown> = {};
+  let data: unknown = text;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-      json = parsed as Record<string, unknown>;
+    data = JSON.parse(text);
+    if (data && typeof data === 'object' && !Array.isArray(data)) {
+      json = data as Record<string, unknown>;
+    }
   } catch {
     json = { raw: text };
   }
-  return { status: res.status, json, headers: res.headers };
+  return { status: res.status, json, data, headers: res.headers };
 }
 
 /** Bound client for one access token. */
