@@ -273,6 +273,7 @@ export class EchoPlatform {
     const target = this.messageInChat(account, chat, input.up_to_message_id);
     const newlyRead = [...this.messages.values()].filter(
       (m) =>
+        m.accountId === accountId &&
         m.outbound &&
         !m.read &&
         m.message.chat.id === chat.id &&
