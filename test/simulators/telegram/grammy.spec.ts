@@ -55,7 +55,9 @@ describe('Telegram simulator: grammY compatibility', () => {
       InputMediaBuilder.photo(new InputFile(TINY_PNG, 'b.png')),
     ]);
     expect(messages).toHaveLength(2);
-    expect(messages[0].media_group_id).toBe(messages[1].media_group_id);
+    const groupIds = messages.map((m) => (m as { media_group_id?: string }).media_group_id);
+    expect(groupIds[0]).toBeDefined();
+    expect(groupIds[1]).toBe(groupIds[0]);
   });
 
   it('surfaces Telegram errors as GrammyError with parameters', async () => {

@@ -118,6 +118,24 @@ describe('Telegram simulator: api.json driven validation', () => {
     expect(notJson.body.description).toBe("Bad Request: can't parse reply markup JSON object");
   });
 
+  it('checks "X or Y" object unions such as reply_markup and nested arrays of arrays', async () => {
+    const keyboard = { inline_keyboard: [[{ text: 'Open', url: 'https://example.com' }]] };
+    const ok = await callApi(sim.baseUrl, token, 'sendMessage', {
+      chat_id: chatId,
+      text: 'menu',
+      reply_markup: keyboard,
+    });
+    expect(ok.body.result).toMatchObject({ reply_markup: keyboard });
+    const bad = await callApi(sim.baseUrl, token, 'sendMessage', {
+      chat_id: chatId,
+      text: 'menu',
+      reply_markup: { inline_keyboard: [[{ url: 'https://example.com' }]] },
+    });
+    expect(bad.body.description).toBe(
+      'Bad Request: field "reply_markup.inline_keyboard[0][0].text" is required',
+    );
+  });
+
   it('rejects enum values api.json does not allow (entity types, media types, reactions)', async () => {
     const entity = await callApi(sim.baseUrl, token, 'sendMessage', {
       chat_id: chatId,
