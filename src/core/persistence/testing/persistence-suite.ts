@@ -41,19 +41,18 @@ const later = (date: Date, ms: number): Date => new Date(date.getTime() + ms);
  */
 export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): void {
   describe('schema', () => {
-    const databases: TestDatabase[] = [];
-    const fresh = async (): Promise<TestDatabase> => {
-      const db = await createDatabase();
-      databases.push(db);
-      return db;
-    };
+    let db: TestDatabase;
+
+    beforeAll(async () => {
+      db = await createDatabase();
+    });
 
     afterAll(async () => {
-      for (const db of databases) await db.dispose();
+      await db?.dispose();
     });
 
     it('InitialSchema1764000000000 runs up with no drift from the entities, down, and up again', async () => {
-      const dataSource = new DataSource((await fresh()).options(own));
+      const dataSource = new DataSource(db.options(own));
       await dataSource.initialize();
       try {
         const executed = await dataSource.runMigrations({ transaction: 'each' });
@@ -66,19 +65,6 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
 
         await dataSource.runMigrations({ transaction: 'each' });
         expect(await pendingSchemaChanges(dataSource)).toEqual([]);
-      } finally {
-        await dataSource.destroy();
-      }
-    });
-
-    it('runs SQLite in WAL mode with foreign keys enforced', async () => {
-      const db = await fresh();
-      if (db.kind !== 'sqlite') return;
-      const dataSource = new DataSource(db.options(own));
-      await dataSource.initialize();
-      try {
-        expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-        expect(await dataSource.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
       } finally {
         await dataSource.destroy();
       }
