@@ -1,3 +1,4 @@
 export * from './config-error';
 export * from './config.loader';
 export * from './gateway-config';
+export * from './config.tokens';

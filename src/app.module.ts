@@ -1,0 +1,43 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { PreparedGateway } from './prepare-gateway';
+import { SecretRedactor } from './core/logging';
+import { parseDatabaseUrl } from './core/persistence/database-options';
+import { PersistenceModule } from './core/persistence/persistence.module';
+import { MetricsModule } from './core/observability/metrics.module';
+import { ObservabilityModule } from './core/observability/observability.module';
+import { PluginsModule } from './core/plugins/plugins.module';
+import { GATEWAY_LOGGER, LOADED_PLUGINS, PUBLIC_URL } from './core/plugins/adapter-supervisor';
+import { GATEWAY_CONFIG } from './core/config/config.tokens';
+import { GatewayQueueModule } from './core/queue/gateway-queue.module';
+
+/** The gateway: core services, the HubSpot module and the enabled plugins' adapters. */
+@Module({})
+export class AppModule {
+  static forRoot(prepared: PreparedGateway): DynamicModule {
+    const { config } = prepared;
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        PersistenceModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          encryptionKey: prepared.encryptionKey,
+          // SQLite cannot be "not there yet"; PostgreSQL may still be starting.
+          retryAttempts: parseDatabaseUrl(config.DATABASE_URL).kind === 'sqlite' ? 1 : 5,
+        }),
+        MetricsModule,
+        GatewayQueueModule.forRoot({ redisUrl: config.REDIS_URL }),
+        PluginsModule,
+        ObservabilityModule,
+      ],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: GATEWAY_LOGGER, useValue: prepared.logger },
+        { provide: SecretRedactor, useValue: prepared.redactor },
+        { provide: LOADED_PLUGINS, useValue: prepared.plugins },
+        { provide: PUBLIC_URL, useValue: config.PUBLIC_URL },
+      ],
+      exports: [GATEWAY_CONFIG, GATEWAY_LOGGER, SecretRedactor, LOADED_PLUGINS, PUBLIC_URL],
+    };
+  }
+}
