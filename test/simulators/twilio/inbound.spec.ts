@@ -266,6 +266,34 @@ describe('opt-out keywords (STOP / START / HELP)', () => {
     },
   );
 
+  it('for a number in a Messaging Service, STOP blocks the whole service', async () => {
+    const service = fx.sim.createMessagingService({
+      accountSid: fx.account.sid,
+      phoneNumbers: [MMS_NUMBER],
+    });
+    await fx.sim.injectInbound({ from: '+15558670099', to: MMS_NUMBER, body: 'STOP' });
+    expect(gateway.received.at(-1)?.params).toMatchObject({
+      MessagingServiceSid: service.sid,
+      OptOutType: 'STOP',
+    });
+    expect(fx.sim.optOuts().at(-1)).toMatchObject({
+      sender: service.sid,
+      customer: '+15558670099',
+    });
+    const viaService = await api(fx, 'POST', '/Messages.json', {
+      To: '+15558670099',
+      MessagingServiceSid: service.sid,
+      Body: 'x',
+    });
+    expect(viaService.body).toMatchObject({ code: 21610 });
+    const direct = await api(fx, 'POST', '/Messages.json', {
+      To: '+15558670099',
+      From: MMS_NUMBER,
+      Body: 'x',
+    });
+    expect(direct.body).toMatchObject({ code: 21610 });
+  });
+
   it('a sentence containing stop is an ordinary message', async () => {
     await fx.sim.injectInbound({ from: CUSTOMER, to: SMS_NUMBER, body: 'please stop the order' });
     expect(gateway.received.at(-1)?.params.OptOutType).toBeUndefined();

@@ -125,7 +125,10 @@ export function createOutboundMessage(
   if (Array.from(body).length > MAX_BODY) throw errors.bodyTooLong();
   if (
     direction === 'outbound-api' &&
-    ctx.store.isOptedOut([sender.from, service?.sid ?? null], to)
+    ctx.store.isOptedOut(
+      [sender.from, service?.sid ?? sender.number?.messagingServiceSid ?? null],
+      to,
+    )
   ) {
     throw errors.unsubscribed();
   }

@@ -39,7 +39,7 @@ export function phoneNumberJson(n: PhoneNumber): Record<string, unknown> {
     phone_number: n.phoneNumber,
     origin: 'twilio',
     sid: n.sid,
-    sms_application_sid: '',
+    sms_application_sid: null,
     sms_fallback_method: 'POST',
     sms_fallback_url: '',
     sms_method: n.smsMethod,

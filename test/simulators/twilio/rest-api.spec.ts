@@ -221,6 +221,33 @@ describe('Twilio simulator REST API (auth, OpenAPI validation, business rules)',
       expect((nextBody.messages as Array<{ sid: string }>)[0].sid).toBe(sid);
     });
 
+    it('redacts (Body=""), refuses to cancel a non-scheduled message, deletes finished messages and media', async () => {
+      const created = await send({
+        To: '+15550002001',
+        From: MMS_NUMBER,
+        Body: 'secret',
+        MediaUrl: 'https://example.com/x.gif',
+      });
+      const sid = String(created.body.sid);
+      expect(
+        (await api(fx, 'POST', `/Messages/${sid}.json`, { Status: 'canceled' })).body,
+      ).toMatchObject({ code: 30409 });
+      await fx.sim.waitForStatus(sid, 'delivered');
+      expect((await api(fx, 'POST', `/Messages/${sid}.json`, { Body: '' })).body).toMatchObject({
+        sid,
+        body: '',
+      });
+      const media = (await api(fx, 'GET', `/Messages/${sid}/Media.json`)).body.media_list as Array<{
+        sid: string;
+      }>;
+      expect((await api(fx, 'DELETE', `/Messages/${sid}/Media/${media[0].sid}.json`)).status).toBe(
+        204,
+      );
+      expect((await api(fx, 'GET', `/Messages/${sid}/Media.json`)).body.media_list).toEqual([]);
+      expect((await api(fx, 'DELETE', `/Messages/${sid}.json`)).status).toBe(204);
+      expect((await api(fx, 'GET', `/Messages/${sid}.json`)).status).toBe(404);
+    });
+
     it('lists and fetches IncomingPhoneNumbers with capabilities', async () => {
       const list = await api(
         fx,
