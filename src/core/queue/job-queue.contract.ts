@@ -250,13 +250,16 @@ export function describeJobQueueContract(
         }
       }
       await Promise.all(enqueues);
-      await waitFor(() => [...done.values()].reduce((s, l) => s + l.length, 0) === keys * perKey);
+      await waitFor(
+        () => [...done.values()].reduce((s, l) => s + l.length, 0) === keys * perKey,
+        25_000,
+      );
       expect(violations).toBe(0);
       expect(maxRunning).toBeGreaterThan(1);
       expect(maxRunning).toBeLessThanOrEqual(32);
       const expected = Array.from({ length: perKey }, (_, n) => n);
       for (const list of done.values()) expect(list).toEqual(expected);
-    });
+    }, 30_000);
 
     it('blocks a key behind its retrying head while other keys proceed', async () => {
       const queue = make({ backoff: { baseMs: 150, maxMs: 150 } });
@@ -353,7 +356,7 @@ export function describeJobQueueContract(
       await next.start();
       await waitFor(() => rerun.length === 1, 15_000);
       expect(rerun).toEqual([id]);
-    });
+    }, 20_000);
 
     it('recovers on a new instance what the previous one left, in per-key order', async () => {
       const first = make();
