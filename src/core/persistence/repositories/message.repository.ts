@@ -114,8 +114,9 @@ export class MessageRepository {
   }
 
   /**
-   * A read receipt "up to and including" a message: marks READ every outbound message of the
-   * conversation recorded no later than it. Returns the messages that changed (to tell HubSpot).
+   * A read receipt "up to and including" a message: marks READ that message and every SENT
+   * outbound message of the conversation recorded before it (earlier messages still PENDING were
+   * not delivered yet, so they stay). Returns the messages that changed (to tell HubSpot).
    */
   async markReadUpTo(
     conversationId: string,
@@ -128,7 +129,10 @@ export class MessageRepository {
       .createQueryBuilder('m')
       .where('m.conversationId = :conversationId', { conversationId })
       .andWhere('m.direction = :direction', { direction: 'OUTGOING' satisfies MessageDirection })
-      .andWhere('m.status IN (:...statuses)', { statuses: READABLE })
+      .andWhere('(m.status = :sent OR m.id = :referenceId)', {
+        sent: 'SENT' satisfies MessageStatus,
+        referenceId: reference.id,
+      })
       .andWhere('m.createdAt <= :createdAt', { createdAt: toIsoTimestamp(reference.createdAt) })
       .orderBy('m.createdAt', 'ASC')
       .getMany();

@@ -631,6 +631,10 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
           await repos.messages.markSent(message.id, [`out-${i}`]);
           sent.push(message.id);
         }
+        const notYetSent = await repos.messages.recordOutbound(
+          { ...ids, idempotencyKey: `hs-${randomUUID()}`, hubspotMessageId: `hs-${randomUUID()}` },
+          later(t0, 200),
+        );
         const inbound = await repos.messages.recordInbound(
           { ...ids, idempotencyKey: randomUUID(), externalMessageId: 'in-1' },
           later(t0, 500),
@@ -642,6 +646,7 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
         expect(changed[0].status).toBe('READ');
         expect((await repos.messages.findById(sent[2]))?.status).toBe('SENT');
         expect((await repos.messages.findById(inbound.message.id))?.status).toBe('PENDING');
+        expect((await repos.messages.findById(notYetSent.message.id))?.status).toBe('PENDING');
         expect(await repos.messages.markReadUpTo(ids.conversationId, 'unknown')).toEqual([]);
       });
 
