@@ -161,3 +161,49 @@ describe('Telegram simulator: sendMessage', () => {
     });
   });
 });
+
+describe('Telegram simulator: editing and deleting', () => {
+  let sim: TelegramSimulator;
+  let token: string;
+  let chatId: number;
+
+  beforeAll(async () => {
+    sim = await startTelegramSimulator({ rateLimits: false });
+    token = (await sim.createBot()).token;
+    chatId = (await sim.createCustomer()).chat.id;
+  });
+  afterAll(() => sim.close());
+
+  it('edits the bot’s own messages and refuses no-op or foreign edits', async () => {
+    const sent = await callApi(sim.baseUrl, token, 'sendMessage', { chat_id: chatId, text: 'v1' });
+    const id = (sent.body.result as TgMessage).message_id;
+    const edit = (text: string, messageId = id) =>
+      callApi(sim.baseUrl, token, 'editMessageText', {
+        chat_id: chatId,
+        message_id: messageId,
+        text,
+      });
+    expect((await edit('<i>v2</i>')).body.result).toMatchObject({
+      text: '<i>v2</i>',
+      edit_date: expect.any(Number),
+    });
+    expect((await edit('<i>v2</i>')).body.description).toMatch(
+      /^Bad Request: message is not modified/,
+    );
+    const customer = await sim.injectMessage(token, { chat_id: chatId, text: 'mine' });
+    expect((await edit('x', customer.message.message_id)).body.description).toBe(
+      "Bad Request: message can't be edited",
+    );
+    expect((await edit('x', 9999)).body.description).toBe('Bad Request: message to edit not found');
+  });
+
+  it('deletes messages once', async () => {
+    const sent = await callApi(sim.baseUrl, token, 'sendMessage', { chat_id: chatId, text: 'bye' });
+    const id = (sent.body.result as TgMessage).message_id;
+    const del = () =>
+      callApi(sim.baseUrl, token, 'deleteMessage', { chat_id: chatId, message_id: id });
+    expect((await del()).body).toEqual({ ok: true, result: true });
+    expect((await del()).body.description).toBe('Bad Request: message to delete not found');
+    expect(await sim.deletedMessages(token)).toEqual([{ chat_id: chatId, message_id: id }]);
+  });
+});

@@ -196,6 +196,10 @@ export class TelegramSimControlClient {
     return this.request('GET', `/bots/${encodeURIComponent(token)}/reactions`);
   }
 
+  deletedMessages(token: string): Promise<Array<{ chat_id: number; message_id: number }>> {
+    return this.request('GET', `/bots/${encodeURIComponent(token)}/deleted`);
+  }
+
   webhookState(token: string): Promise<SimWebhookState> {
     return this.request('GET', `/bots/${encodeURIComponent(token)}/webhook`);
   }

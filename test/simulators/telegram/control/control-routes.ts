@@ -155,6 +155,10 @@ export function controlRouter(engine: SimulatorEngine): Router {
     route((req) => bot(req).reactions),
   );
   router.get(
+    '/bots/:token/deleted',
+    route((req) => bot(req).deleted),
+  );
+  router.get(
     '/bots/:token/webhook',
     route((req) => {
       const b = bot(req);

@@ -22,6 +22,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   perGroupBurst: 20,
 };
 
+const PAID_BROADCAST_PER_SECOND = 1000;
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -56,12 +58,17 @@ export class RateLimiter {
     this.buckets.clear();
   }
 
-  /** Returns undefined when allowed (and consumes), else retry_after in seconds. */
-  take(botId: number, chatId: number, isGroup: boolean): number | undefined {
+  /**
+   * Returns undefined when allowed (and consumes), else retry_after in seconds.
+   * `paidBroadcast` (allow_paid_broadcast) swaps the global bucket for 1000 messages/s.
+   */
+  take(botId: number, chatId: number, isGroup: boolean, paidBroadcast = false): number | undefined {
     if (!this.options.enabled) return undefined;
     const o = this.options;
     const scopes: Array<[string, number, number]> = [
-      [`${botId}`, o.globalPerSecond, o.globalBurst],
+      paidBroadcast
+        ? [`${botId}:paid`, PAID_BROADCAST_PER_SECOND, PAID_BROADCAST_PER_SECOND]
+        : [`${botId}`, o.globalPerSecond, o.globalBurst],
       [`${botId}:${chatId}`, o.perChatPerSecond, o.perChatBurst],
     ];
     if (isGroup)

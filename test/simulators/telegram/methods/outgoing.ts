@@ -18,6 +18,7 @@ export function prepareOutgoing(ctx: MethodContext): Outgoing {
     ctx.bot.user.id,
     chat.id,
     chat.type === 'group' || chat.type === 'supergroup',
+    bool(ctx.params, 'allow_paid_broadcast'),
   );
   if (retryAfter !== undefined) throw tooManyRequests(retryAfter);
   return { chat, reply: resolveReply(ctx, chat) };

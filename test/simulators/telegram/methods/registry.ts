@@ -1,4 +1,5 @@
 import type { ApiMethod } from '../spec/api-spec';
+import { deleteMessage, editMessageCaption, editMessageText } from './edit-delete';
 import { copyMessage, forwardMessage } from './forward-copy';
 import type { MethodHandler } from './method-types';
 import {
@@ -36,6 +37,9 @@ const HANDLERS: Record<string, MethodHandler> = {
   copyMessage,
   setMessageReaction,
   sendChatAction,
+  editMessageText,
+  editMessageCaption,
+  deleteMessage,
 };
 
 /**

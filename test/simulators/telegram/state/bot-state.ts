@@ -40,6 +40,7 @@ export class BotState {
   readonly sent: SentRecord[] = [];
   readonly blockedBy = new Set<number>();
   readonly reactions: Array<{ chat_id: number; message_id: number; reaction: unknown }> = [];
+  readonly deleted: Array<{ chat_id: number; message_id: number }> = [];
   webhook!: WebhookDeliverer;
 
   constructor(

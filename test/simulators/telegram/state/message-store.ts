@@ -26,6 +26,10 @@ export class MessageStore {
     this.history(message.chat.id).messages.set(message.message_id, message);
   }
 
+  delete(chatId: number, messageId: number): boolean {
+    return this.chats.get(chatId)?.messages.delete(messageId) ?? false;
+  }
+
   get(chatId: number, messageId: number): TgMessage | undefined {
     return this.chats.get(chatId)?.messages.get(messageId);
   }
