@@ -3,6 +3,7 @@
  *
  *   describeAdapterConformance({ plugin, harness: () => createEchoConformanceHarness() });
  */
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { HarnessAccount } from './conformance-harness';
 import type { AdapterConformanceOptions } from './conformance-options';
 import { ConformanceSession } from './conformance-session';

@@ -1,3 +1,4 @@
+import { describe, expect } from '@jest/globals';
 import { InvalidCredentialsError } from '../../../src/core/adapter';
 import { credentialsProblems } from '../manifest-problems';
 import type { CheckContext } from './check-context';

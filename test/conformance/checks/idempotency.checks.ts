@@ -1,3 +1,4 @@
+import { describe, expect } from '@jest/globals';
 import type { CheckContext } from './check-context';
 
 export function describeIdempotencyChecks({ session, check }: CheckContext): void {

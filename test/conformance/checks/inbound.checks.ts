@@ -1,3 +1,4 @@
+import { describe, expect } from '@jest/globals';
 import {
   BINARY_ATTACHMENT_KINDS,
   type AttachmentKind,

@@ -1,3 +1,4 @@
+import { describe, expect } from '@jest/globals';
 import { basename } from 'node:path';
 import { validatePluginSettings } from '../conformance-session';
 import { manifestProblems } from '../manifest-problems';

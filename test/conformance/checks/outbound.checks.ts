@@ -1,3 +1,4 @@
+import { describe, expect } from '@jest/globals';
 import type { RichTextFeature } from '../../../src/core/adapter';
 import type { RichTextSpan } from '../conformance-harness';
 import { outboundAttachment } from '../conformance-session';

@@ -1,3 +1,4 @@
+import { describe, expect } from '@jest/globals';
 import type { AdapterWebhookRequest } from '../../../src/core/adapter';
 import type { CheckContext } from './check-context';
 
