@@ -172,6 +172,27 @@ export function accountRoutes(core: SimCore): Router {
     res.json({});
   });
 
+  r.get(`${V3}/user/:userId/rooms/:roomId/account_data/:type`, (req, res) => {
+    const userId = ownUser(param(req, 'userId'), res);
+    const room = core.rooms.get(param(req, 'roomId'));
+    const entry = room.accountData.get(userId)?.get(param(req, 'type'));
+    if (!entry) throw notFound('Room account data not found');
+    res.json(entry.content);
+  });
+
+  r.put(`${V3}/user/:userId/rooms/:roomId/account_data/:type`, (req, res) => {
+    const userId = ownUser(param(req, 'userId'), res);
+    const body = ctx(res).body;
+    if (!isRecord(body)) throw new MatrixError(400, 'M_BAD_JSON', 'Body must be a JSON object');
+    core.rooms.setAccountData(
+      core.rooms.get(param(req, 'roomId')),
+      userId,
+      param(req, 'type'),
+      body,
+    );
+    res.json({});
+  });
+
   r.get(`${V3}/joined_rooms`, (_req, res) => {
     const { userId } = requester(res);
     const joined = [...store.rooms.values()].filter((room) => room.membership(userId) === 'join');

@@ -165,7 +165,7 @@ export function eventRoutes(core: SimCore): Router {
     const type = param(req, 'receiptType');
     if (type === 'm.fully_read') {
       assertCanRead(room, requester(res).userId);
-      store.setAccountData(requester(res).userId, `m.fully_read:${room.roomId}`, {
+      rooms.setAccountData(room, requester(res).userId, 'm.fully_read', {
         event_id: param(req, 'eventId'),
       });
       return void res.json({});

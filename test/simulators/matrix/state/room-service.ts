@@ -294,6 +294,14 @@ export class RoomService {
     return record;
   }
 
+  setAccountData(room: Room, userId: string, type: string, content: JsonObject): void {
+    const perUser =
+      room.accountData.get(userId) ?? new Map<string, { content: JsonObject; pos: number }>();
+    room.accountData.set(userId, perUser);
+    perUser.set(type, { content, pos: this.store.nextPos() });
+    this.store.changed();
+  }
+
   setTyping(room: Room, userId: string, typing: boolean, timeoutMs = 30000): void {
     this.requireJoined(room, userId);
     if (typing) room.typing.set(userId, Date.now() + timeoutMs);

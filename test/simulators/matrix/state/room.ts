@@ -1,5 +1,5 @@
 import type { ReceiptRecord, RecordedEvent } from '../types';
-import { asRecord, asString } from '../util/json';
+import { asRecord, asString, type JsonObject } from '../util/json';
 
 const stateKeyOf = (type: string, stateKey: string): string => `${type}\u0000${stateKey}`;
 
@@ -12,6 +12,8 @@ export class Room {
   typingPos = 0;
   readonly forgotten = new Set<string>();
   readonly aliases = new Set<string>();
+  /** Per-user room account data (`m.fully_read`, tags, ...): userId -> type -> entry. */
+  readonly accountData = new Map<string, Map<string, { content: JsonObject; pos: number }>>();
 
   constructor(
     readonly roomId: string,

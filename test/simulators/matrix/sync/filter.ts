@@ -16,6 +16,7 @@ export interface SyncFilter {
   state: EventFilter;
   ephemeral: EventFilter;
   accountData: EventFilter;
+  roomAccountData: EventFilter;
   presence: EventFilter;
 }
 
@@ -41,6 +42,7 @@ export function parseFilter(raw: JsonObject): SyncFilter {
     state: eventFilter(room.state),
     ephemeral: eventFilter(room.ephemeral),
     accountData: eventFilter(raw.account_data),
+    roomAccountData: eventFilter(room.account_data),
     presence: eventFilter(raw.presence),
   };
 }

@@ -99,7 +99,15 @@ function joinedRoom(
       (wantFullState || (limited && since !== undefined && r.pos > since && r.pos < firstPos)),
   );
   const ephemeral = ephemeralEvents(room, req, isNew);
-  if (!isNew && !req.fullState && timeline.length + state.length + ephemeral.length === 0) {
+  const accountData = [...(room.accountData.get(req.userId) ?? new Map()).entries()]
+    .filter(
+      ([type, e]) =>
+        (isNew || since === undefined || e.pos > since) &&
+        allowsEvent(filter.roomAccountData, type),
+    )
+    .map(([type, e]) => ({ type, content: e.content }));
+  const changes = timeline.length + state.length + ephemeral.length + accountData.length;
+  if (!isNew && !req.fullState && changes === 0) {
     return undefined;
   }
   const members = room.members();
@@ -123,7 +131,7 @@ function joinedRoom(
       prev_batch: `s${Math.max(0, firstPos - 1)}`,
     },
     ephemeral: { events: ephemeral },
-    account_data: { events: [] },
+    account_data: { events: accountData },
     unread_notifications: { highlight_count: 0, notification_count: 0 },
   };
 }
