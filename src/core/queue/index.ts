@@ -1,0 +1,10 @@
+export * from './job-queue';
+export * from './queue-observer';
+export * from './queue-options';
+export * from './backoff';
+export * from './dead-letter.entity';
+export * from './dead-letter-store';
+export * from './embedded/embedded-job-queue';
+export { QueueLeaseHeldError } from './embedded/queue-lease';
+export * from './bull/bull-job-queue';
+export * from './queue.module';
