@@ -5,6 +5,7 @@ import { SecretCipher, SecretDecryptionError } from '../../crypto/secret-cipher'
 import { PERSISTENCE_ENTITIES } from '../entities/persistence-entities';
 import { PERSISTENCE_MIGRATIONS } from '../migrations/persistence-migrations';
 import { RecordNotFoundError } from '../record-not-found.error';
+import { isUniqueViolation } from '../unique-violation';
 import { createRepositories, type PersistenceRepositories } from '../repositories';
 import { pendingSchemaChanges } from './schema-drift';
 import type { TestDatabase } from './test-database';
@@ -415,6 +416,14 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
         expect(await repos.conversations.findByExternalId(accountId, '-100123')).toEqual(
           renamed.conversation,
         );
+      });
+
+      it('rejects a conversation of an unknown account instead of taking it for a duplicate', async () => {
+        const error: unknown = await repos.conversations
+          .findOrCreate(randomUUID(), { externalId: 'x' })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(Error);
+        expect(isUniqueViolation(error)).toBe(false);
       });
 
       it('links threads and tickets and starts new threads', async () => {
