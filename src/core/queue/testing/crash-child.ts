@@ -28,7 +28,11 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as CrashChildConfig;
   const dataSource = new DataSource(buildDataSourceOptions(config.databaseUrl));
   await dataSource.initialize();
-  const queue: JobQueue = createQueueDriver(dataSource, config, { leaseTtlMs: 20_000 });
+  const queue: JobQueue = createQueueDriver(dataSource, config, {
+    leaseTtlMs: 20_000,
+    lockDurationMs: 2000,
+    stalledIntervalMs: 1000,
+  });
   queue.registerHandler<{ key: string; n: number }>(
     'crash',
     async ({ key, n }) => {
