@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
 import type { PreparedGateway } from './prepare-gateway';
 import { SecretRedactor } from './core/logging';
 import { parseDatabaseUrl } from './core/persistence/database-options';
@@ -29,6 +30,7 @@ export class AppModule {
         GatewayQueueModule.forRoot({ redisUrl: config.REDIS_URL }),
         PluginsModule,
         ObservabilityModule,
+        AdminModule,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull, type DataSource } from 'typeorm';
+import { IsNull, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { DeadLetterEntity } from './dead-letter.entity';
 
 /** What a driver knows about a job when it gives up on it. */
@@ -49,6 +49,20 @@ export class DeadLetterStore {
 
   find(id: string): Promise<DeadLetterEntity | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  /** The newest dead letters, open ones (not replayed) unless `includeReplayed`. */
+  list(
+    filter: { queue?: string; includeReplayed?: boolean; limit?: number } = {},
+  ): Promise<DeadLetterEntity[]> {
+    const where: FindOptionsWhere<DeadLetterEntity> = {};
+    if (filter.queue) where.queue = filter.queue;
+    if (!filter.includeReplayed) where.replayedAt = IsNull();
+    return this.repo.find({
+      where,
+      order: { failedAt: 'DESC' },
+      take: Math.min(Math.max(filter.limit ?? 100, 1), 1000),
+    });
   }
 
   /** Dead letters not replayed yet, of one queue or of all. */
