@@ -1,0 +1,84 @@
+import type { components, paths } from './generated/custom-channels-v3';
+import type { HubSpotHttp } from './hubspot-http';
+import type { JsonBodyOf, JsonResponseOf, Operation, QueryOf } from './op-types';
+import { expandPath } from './path';
+
+type Op<P extends keyof paths, M extends 'get' | 'post' | 'patch' | 'delete'> = Operation<
+  paths,
+  P,
+  M
+>;
+type Schemas = components['schemas'];
+
+export type CustomChannel = Schemas['PublicChannelIntegrationChannel'];
+export type CustomChannelCreate = Schemas['PublicChannelIntegrationChannelCreate'];
+export type CustomChannelPatch = Schemas['PublicChannelIntegrationChannelPatch'];
+export type CustomChannelPage = JsonResponseOf<Op<'/conversations/custom-channels/v3', 'get'>, 200>;
+export type CustomChannelListQuery = QueryOf<Op<'/conversations/custom-channels/v3', 'get'>>;
+
+const COLLECTION = '/conversations/custom-channels/v3' as const;
+const ONE = '/conversations/v3/custom-channels/{channelId}' as const;
+
+/**
+ * Channel definitions (spec 3): global to the app, authenticated with the developer API key
+ * (`hapikey`) and `appId`, not with a portal token. Paths as in HubSpot's v3 document.
+ */
+export class ChannelsApi {
+  constructor(private readonly http: HubSpotHttp) {}
+
+  create(body: JsonBodyOf<Op<typeof COLLECTION, 'post'>>): Promise<CustomChannel> {
+    return this.http.json({
+      method: 'POST',
+      path: COLLECTION,
+      auth: { type: 'developer', withAppId: true },
+      json: body,
+    });
+  }
+
+  list(query: CustomChannelListQuery = {}): Promise<CustomChannelPage> {
+    return this.http.json({
+      method: 'GET',
+      path: COLLECTION,
+      query,
+      auth: { type: 'developer', withAppId: true },
+    });
+  }
+
+  /** Every channel of the app, following `paging.next.after`. */
+  async listAll(): Promise<CustomChannel[]> {
+    const all: CustomChannel[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.list({ limit: 100, ...(after && { after }) });
+      all.push(...page.results);
+      after = page.paging?.next?.after;
+    } while (after);
+    return all;
+  }
+
+  get(channelId: string): Promise<CustomChannel> {
+    return this.http.json({
+      method: 'GET',
+      path: expandPath(ONE, { channelId }),
+      auth: { type: 'developer' },
+    });
+  }
+
+  update(channelId: string, body: CustomChannelPatch): Promise<CustomChannel> {
+    return this.http.json({
+      method: 'PATCH',
+      path: expandPath(ONE, { channelId }),
+      auth: { type: 'developer' },
+      json: body,
+    });
+  }
+
+  /** Archives (deletes) the channel definition: 204. */
+  async archive(channelId: string): Promise<void> {
+    await this.http.json<undefined>({
+      method: 'DELETE',
+      path: expandPath(ONE, { channelId }),
+      auth: { type: 'developer' },
+    });
+  }
+}
