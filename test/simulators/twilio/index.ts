@@ -10,3 +10,6 @@ export { countSegments, isGsm7 } from './segments';
 export { startWebhookReceiver } from './webhook-receiver';
 export type { WebhookReceiver, ReceivedRequest } from './webhook-receiver';
 export * from './types';
+export { TwilioSimControlClient } from './control-client';
+export type { InboundResultView } from './control-client';
+export type { MessageView, Json } from './views';
