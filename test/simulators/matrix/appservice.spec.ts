@@ -92,6 +92,20 @@ describe('Matrix simulator: application service mode', () => {
     expect(eventsOf(last?.body ?? {}).map((e) => e.event_id)).toEqual([next.event.event_id]);
   });
 
+  it('redelivers when the AS processed a transaction but the ack was lost (dropped connection)', async () => {
+    as.received.length = 0;
+    as.dropNext = 1;
+    const msg = sim.sendText(roomId, 'alice', 'lost ack');
+    expect(await sim.waitForTransactions(3000)).toBe(true);
+    const attempts = as.transactions();
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1].url).toBe(attempts[0].url);
+    expect(eventsOf(attempts[1].body).map((e) => e.event_id)).toEqual([msg.event.event_id]);
+    const record = sim.transactions().at(-1);
+    expect(record?.attempts[0].error).toBeDefined();
+    expect(record?.attempts[1].status).toBe(200);
+  });
+
   it('pushes read receipts as ephemeral events (stable and MSC2409 keys)', async () => {
     as.received.length = 0;
     const target = sim.events(roomId).at(-1)?.event.event_id ?? '';

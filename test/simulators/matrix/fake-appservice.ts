@@ -12,6 +12,8 @@ export class FakeAppservice {
   readonly received: ReceivedRequest[] = [];
   /** Status answered to the next N transaction PUTs before answering 200. */
   failNext: number[] = [];
+  /** Process the next N transactions, then destroy the socket instead of acknowledging. */
+  dropNext = 0;
   pingStatus = 200;
   url = '';
   private server?: Server;
@@ -25,7 +27,13 @@ export class FakeAppservice {
           authorization: req.headers.authorization,
           body,
         });
-        const status = req.url?.startsWith('/_matrix/app/v1/transactions/')
+        const isTxn = req.url?.startsWith('/_matrix/app/v1/transactions/') === true;
+        if (isTxn && this.dropNext > 0) {
+          this.dropNext -= 1;
+          req.socket.destroy();
+          return;
+        }
+        const status = isTxn
           ? (this.failNext.shift() ?? 200)
           : req.url === '/_matrix/app/v1/ping'
             ? this.pingStatus
