@@ -133,6 +133,9 @@ export class WebhookDeliverer {
       ok: false,
     };
     this.deliveries.push(record);
+    if (!isLoopback(config.url)) {
+      return this.fail(record, 'simulator delivers webhooks to loopback addresses only');
+    }
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (config.secretToken !== undefined) {
       headers['x-telegram-bot-api-secret-token'] = config.secretToken;
@@ -190,6 +193,16 @@ export class WebhookDeliverer {
     } catch {
       // Telegram ignores unusable webhook response bodies.
     }
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function isLoopback(url: string): boolean {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(url).hostname);
+  } catch {
+    return false;
   }
 }
 
