@@ -56,12 +56,29 @@ export function route(
   if (auth === 'portal') chain.push(requirePortalToken(kit.ctx, docPaths[0], method));
   if (auth === 'developer') chain.push(requireDeveloperKey(kit.ctx, false));
   if (auth === 'developerWithApp') chain.push(requireDeveloperKey(kit.ctx, true));
-  chain.push(kit.rateLimit, chainOf(kit.validators), handler);
+  chain.push(kit.rateLimit, encodeQueryCommas, chainOf(kit.validators), handler);
   for (const p of docPaths) {
     kit.served.add(`${method} ${p}`);
     kit.router[method](expressPath(p), ...chain);
   }
 }
+
+/**
+ * HubSpot accepts comma-separated lists in array query parameters (`properties=subject,content`,
+ * as in its own guides), while the documents declare form/explode arrays and the validator treats
+ * a raw comma as an unencoded reserved character. Encode the commas so the value validates as one
+ * string; handlers split it again.
+ */
+export const encodeQueryCommas: RequestHandler = (req, _res, next) => {
+  const i = req.url.indexOf('?');
+  if (i >= 0 && req.url.includes(',', i)) {
+    req.url = req.url.slice(0, i) + req.url.slice(i).replace(/,/g, '%2C');
+    const j = req.originalUrl.indexOf('?');
+    if (j >= 0)
+      req.originalUrl = req.originalUrl.slice(0, j) + req.originalUrl.slice(j).replace(/,/g, '%2C');
+  }
+  next();
+};
 
 /** Both custom-channel path styles (spec 2). */
 export function channelPaths(suffix: string): string[] {
