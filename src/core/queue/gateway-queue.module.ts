@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '../observability/metrics.service';
+import { BullJobQueue } from './bull/bull-job-queue';
 import { EmbeddedJobQueue } from './embedded/embedded-job-queue';
 import { JobQueue } from './job-queue';
 
@@ -50,7 +51,10 @@ export class GatewayQueueModule {
           inject: [DataSource, MetricsService],
           useFactory: (dataSource: DataSource, metrics: MetricsService): JobQueue => {
             if (options.redisUrl) {
-              throw new Error('REDIS_URL is set but the Bull driver is not wired yet');
+              return new BullJobQueue(dataSource, {
+                redisUrl: options.redisUrl,
+                observer: metrics,
+              });
             }
             return new EmbeddedJobQueue(dataSource, { observer: metrics });
           },
