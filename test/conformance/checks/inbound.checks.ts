@@ -1,6 +1,7 @@
 import { describe, expect } from '@jest/globals';
 import {
   BINARY_ATTACHMENT_KINDS,
+  PermanentError,
   type AttachmentKind,
   type InboundAttachment,
   type InboundBinaryAttachment,
@@ -102,6 +103,25 @@ export function describeInboundChecks({ session, check }: CheckContext): void {
       if (opened.sizeBytes !== undefined) expect(opened.sizeBytes).toBe(fixture.bytes.length);
       expect(opened.fileName.trim()).not.toBe('');
       if (fixture.kind === 'file') expect(opened.fileName).toBe(fixture.fileName);
+    }
+
+    const firstBinary = inbound.attachments.find((kind) => binaryKinds.includes(kind));
+    if (firstBinary) {
+      check(
+        'opening an attachment the platform does not have fails with a PermanentError',
+        async () => {
+          const main = await session.mainAccount();
+          const missing = {
+            kind: firstBinary as InboundBinaryAttachment['kind'],
+            ref: 'conformance-missing-attachment',
+          };
+          const error = await session.adapter.openAttachment(main.context, missing).then(
+            () => new Error('openAttachment succeeded for an unknown ref'),
+            (thrown: unknown) => thrown,
+          );
+          expect(error).toBeInstanceOf(PermanentError);
+        },
+      );
     }
 
     if (inbound.replies) {
