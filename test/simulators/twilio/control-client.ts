@@ -17,6 +17,7 @@ import type { Json, MessageView } from './views';
 export interface InboundResultView {
   message: MessageView;
   delivery: Json<WebhookDelivery> | null;
+  fallbackDelivery: Json<WebhookDelivery> | null;
   replies: MessageView[];
 }
 

@@ -114,6 +114,7 @@ export function controlRoutes(control: SimulatorControl): Router {
     res.status(201).json({
       message: messageView(result.message),
       delivery: result.delivery,
+      fallbackDelivery: result.fallbackDelivery,
       replies: result.replies.map(messageView),
     });
   });

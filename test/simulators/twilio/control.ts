@@ -30,6 +30,8 @@ export interface CreatePhoneNumberInput {
   capabilities?: Partial<Capabilities>;
   smsUrl?: string | null;
   smsMethod?: 'GET' | 'POST';
+  smsFallbackUrl?: string | null;
+  smsFallbackMethod?: 'GET' | 'POST';
   friendlyName?: string;
   type?: NumberType;
   /** Segments per second (default by type: long code 1, toll-free 3, short code 100). */
@@ -93,6 +95,8 @@ export class SimulatorControl {
       type,
       smsUrl: input.smsUrl ?? null,
       smsMethod: input.smsMethod ?? 'POST',
+      smsFallbackUrl: input.smsFallbackUrl ?? null,
+      smsFallbackMethod: input.smsFallbackMethod ?? 'POST',
       mps: input.mps ?? defaultMps(type),
       messagingServiceSid: existing?.messagingServiceSid ?? null,
       dateCreated: existing?.dateCreated ?? new Date(),

@@ -176,6 +176,39 @@ describe('inbound messages (customer -> gateway number)', () => {
     expect(delivery).toMatchObject({ responseStatus: 500, errorCode: 11200 });
   });
 
+  it('a failing SmsUrl is followed by the SmsFallbackUrl (signed over the fallback URL, with ErrorCode/ErrorUrl)', async () => {
+    gateway.reply('/primary-down', { status: 503, body: 'down', contentType: 'text/plain' });
+    const fallbackUrl = `${gateway.baseUrl}/fallback`;
+    const number = fx.sim.createPhoneNumber({
+      accountSid: fx.account.sid,
+      phoneNumber: '+15017122668',
+      smsUrl: `${gateway.baseUrl}/primary-down`,
+      smsFallbackUrl: fallbackUrl,
+    });
+    const { delivery, fallbackDelivery } = await fx.sim.injectInbound({
+      from: CUSTOMER,
+      to: number.phoneNumber,
+      body: 'anyone?',
+    });
+    expect(delivery).toMatchObject({ responseStatus: 503, errorCode: 11200 });
+    expect(fallbackDelivery).toMatchObject({ responseStatus: 200, errorCode: null });
+    const req = gateway.received.at(-1);
+    expect(req?.url).toBe('/fallback');
+    expect(req?.params).toMatchObject({
+      Body: 'anyone?',
+      ErrorCode: '11200',
+      ErrorUrl: `${gateway.baseUrl}/primary-down`,
+    });
+    expect(
+      twilio.validateRequest(
+        fx.account.authToken,
+        req?.headers['x-twilio-signature'] ?? '',
+        fallbackUrl,
+        req?.params ?? {},
+      ),
+    ).toBe(true);
+  });
+
   it('GET webhooks carry the parameters in the signed URL', async () => {
     const number = fx.sim.createPhoneNumber({
       accountSid: fx.account.sid,

@@ -45,6 +45,8 @@ export interface InjectInboundInput {
 export interface InboundResult {
   message: MessageRecord;
   delivery: WebhookDelivery | null;
+  /** Request to the number's SmsFallbackUrl after the primary failed (with ErrorCode, ErrorUrl). */
+  fallbackDelivery: WebhookDelivery | null;
   /** Messages the simulator sent back: keyword auto-replies and TwiML <Message> replies. */
   replies: MessageRecord[];
 }
@@ -177,7 +179,7 @@ export async function injectInbound(
   Object.assign(params, input.extraParams);
 
   const url = input.url ?? service?.inboundRequestUrl ?? number.smsUrl;
-  if (!url) return { message, delivery: null, replies };
+  if (!url) return { message, delivery: null, fallbackDelivery: null, replies };
   const delivery = await ctx.webhooks.send({
     kind: 'inbound',
     messageSid: sid,
@@ -188,11 +190,29 @@ export async function injectInbound(
     idempotencyToken: `${sid}-inbound`,
     deliverTo: input.deliverTo,
   });
-  if (delivery?.responseBody && delivery.errorCode === null) {
-    for (const text of twimlMessages(delivery.responseBody)) {
+  let fallbackDelivery: WebhookDelivery | null = null;
+  if (
+    delivery?.errorCode === 11200 &&
+    number.smsFallbackUrl &&
+    !input.url &&
+    !service?.inboundRequestUrl
+  ) {
+    fallbackDelivery = await ctx.webhooks.send({
+      kind: 'inbound',
+      messageSid: sid,
+      url: number.smsFallbackUrl,
+      method: number.smsFallbackMethod,
+      params: { ...params, ErrorCode: '11200', ErrorUrl: url },
+      authToken: account.authToken,
+      idempotencyToken: `${sid}-inbound-fallback`,
+    });
+  }
+  const answered = fallbackDelivery ?? delivery;
+  if (answered?.responseBody && answered.errorCode === null) {
+    for (const text of twimlMessages(answered.responseBody)) {
       const sent = reply(ctx, account, number, input.from, text);
       if (sent) replies.push(sent);
     }
   }
-  return { message, delivery, replies };
+  return { message, delivery, fallbackDelivery, replies };
 }

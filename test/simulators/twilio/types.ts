@@ -48,6 +48,9 @@ export interface PhoneNumber {
   /** Webhook for inbound messages, as configured on the number (the URL Twilio signs). */
   smsUrl: string | null;
   smsMethod: 'GET' | 'POST';
+  /** Tried when the SmsUrl request fails (non-2xx, timeout, connection error). */
+  smsFallbackUrl: string | null;
+  smsFallbackMethod: 'GET' | 'POST';
   /** Sending rate in segments per second; defaults by number type (long code 1, toll-free 3, short code 100). */
   mps: number;
   messagingServiceSid: string | null;
