@@ -22,7 +22,7 @@ import {
   type ResolvedQueueSettings,
 } from '../queue-options';
 import { LaneKeys } from './lane-keys';
-import { ADVANCE, ENQUEUE, RESCHEDULE } from './lane-scripts';
+import { ADVANCE, ENQUEUE_MANY, RESCHEDULE } from './lane-scripts';
 
 export interface BullJobQueueOptions extends QueueDriverOptions {
   redisUrl: string;
@@ -38,6 +38,17 @@ export interface BullJobQueueOptions extends QueueDriverOptions {
 interface LaneData {
   lane: string;
 }
+
+interface PendingEnqueue {
+  queue: string;
+  id: string;
+  json: string;
+  options: JobOptions;
+  resolve: (id: string) => void;
+  reject: (error: unknown) => void;
+}
+
+const ENQUEUE_CHUNK = 500;
 
 interface RegisteredQueue {
   handler: JobHandler<unknown>;
@@ -98,6 +109,8 @@ export class BullJobQueue extends JobQueue {
   private abort = new AbortController();
   private started = false;
   private connecting?: Promise<void>;
+  private enqueueBatch: PendingEnqueue[] = [];
+  private flushingEnqueues = false;
   private stopping = false;
 
   constructor(
@@ -245,25 +258,72 @@ export class BullJobQueue extends JobQueue {
     return bull;
   }
 
-  private async enqueueRaw(queue: string, json: string, options: JobOptions): Promise<string> {
-    await this.connect();
+  /**
+   * Enqueues made in the same tick share one ENQUEUE_MANY round trip and one `addBulk` of the
+   * lane activations they create; each resolves once its job and its lane's owner are stored.
+   */
+  private enqueueRaw(queue: string, json: string, options: JobOptions): Promise<string> {
     const id = options.jobId ?? randomUUID();
-    const keys = new LaneKeys(this.prefix, queue);
-    const lane = LaneKeys.laneOf(id, options.orderingKey);
-    const reply = await ENQUEUE.run(
-      this.redis,
-      [keys.job(id), keys.list(lane), keys.owner(lane), keys.seq, keys.pending, keys.lanes],
-      [id, json, options.orderingKey ?? '', Date.now(), options.maxAttempts ?? '', lane],
-    );
-    if (!Array.isArray(reply) || reply[0] === 0) return id;
-    if (reply[1] !== undefined) await this.activate(queue, lane, String(reply[1]), 0);
-    notify(this.options.observer, 'onEnqueued', {
-      queue,
-      jobId: id,
-      orderingKey: options.orderingKey,
-      attempt: 0,
+    return new Promise<string>((resolve, reject) => {
+      this.enqueueBatch.push({ queue, id, json, options, resolve, reject });
+      if (this.enqueueBatch.length === 1 && !this.flushingEnqueues) {
+        setImmediate(() => void this.flushEnqueues());
+      }
     });
-    return id;
+  }
+
+  /** One flush at a time, so jobs reach Redis in the order `enqueue` was called. */
+  private async flushEnqueues(): Promise<void> {
+    if (this.flushingEnqueues) return;
+    this.flushingEnqueues = true;
+    while (this.enqueueBatch.length > 0) {
+      const chunk = this.enqueueBatch.splice(0, ENQUEUE_CHUNK);
+      try {
+        await this.storeEnqueues(chunk);
+      } catch (error) {
+        for (const item of chunk) item.reject(error);
+      }
+    }
+    this.flushingEnqueues = false;
+  }
+
+  private async storeEnqueues(chunk: PendingEnqueue[]): Promise<void> {
+    await this.connect();
+    const args: (string | number)[] = [Date.now()];
+    const lanes = chunk.map((item) => LaneKeys.laneOf(item.id, item.options.orderingKey));
+    chunk.forEach((item, n) => {
+      args.push(
+        new LaneKeys(this.prefix, item.queue).base,
+        item.id,
+        item.json,
+        item.options.orderingKey ?? '',
+        item.options.maxAttempts ?? '',
+        lanes[n],
+      );
+    });
+    const reply = await ENQUEUE_MANY.run(this.redis, [], args);
+    if (!Array.isArray(reply) || reply.length !== chunk.length) {
+      throw new Error('unexpected ENQUEUE_MANY reply');
+    }
+    const activations = new Map<string, { data: LaneData; opts: { jobId: string } }[]>();
+    reply.forEach((result: unknown, n) => {
+      if (typeof result !== 'string') return;
+      const list = activations.get(chunk[n].queue) ?? [];
+      list.push({ data: { lane: lanes[n] }, opts: { jobId: result } });
+      activations.set(chunk[n].queue, list);
+    });
+    await Promise.all([...activations].map(([queue, jobs]) => this.bullQueue(queue).addBulk(jobs)));
+    chunk.forEach((item, n) => {
+      if (reply[n] !== 0) {
+        notify(this.options.observer, 'onEnqueued', {
+          queue: item.queue,
+          jobId: item.id,
+          orderingKey: item.options.orderingKey,
+          attempt: 0,
+        });
+      }
+      item.resolve(item.id);
+    });
   }
 
   private async activate(queue: string, lane: string, owner: string, delayMs: number) {

@@ -4,7 +4,8 @@
  * key, a lane of its own (`j:<jobId>`).
  */
 export class LaneKeys {
-  private readonly base: string;
+  /** `<prefix>:<queue>:jq`; ENQUEUE_MANY derives the keys below from it. */
+  readonly base: string;
 
   constructor(prefix: string, queue: string) {
     this.base = `${prefix}:${queue}:jq`;

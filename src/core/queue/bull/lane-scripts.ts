@@ -7,22 +7,39 @@ import { LuaScript } from './lua-script';
  */
 
 /**
- * Enqueue. KEYS: job hash, list, owner, seq, pending, lanes.
- * ARGV: id, payload, orderingKey ('' = none), createdAt, maxAttempts ('' = default), lane.
- * Returns {0} for a duplicate jobId, {1} when the lane already has an owner, or {1, ownerId}
- * when the caller must add the Bull job `ownerId` that activates the lane.
+ * Enqueue of a batch (group of enqueues made in the same tick: one round trip for all).
+ * KEYS: none (the keys derive from each job's lane base, see LaneKeys; single-node Redis).
+ * ARGV: createdAt, then per job: lane base, id, payload, orderingKey ('' = none),
+ * maxAttempts ('' = default), lane.
+ * Returns per job: 0 for a duplicate jobId, 1 when the lane already has an owner, or the id of
+ * a new owner: the caller must add that Bull job, which activates the lane.
  */
-export const ENQUEUE = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
-redis.call('HSET', KEYS[1], 'payload', ARGV[2], 'key', ARGV[3], 'created', ARGV[4],
-  'max', ARGV[5], 'attempts', 0, 'lane', ARGV[6])
-redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('INCR', KEYS[5])
-if redis.call('EXISTS', KEYS[3]) == 1 then return {1} end
-local owner = 'lane:' .. redis.call('INCR', KEYS[4])
-redis.call('SET', KEYS[3], owner)
-redis.call('SADD', KEYS[6], ARGV[6])
-return {1, owner}
+export const ENQUEUE_MANY = new LuaScript(`
+local out = {}
+local n = 0
+for i = 2, #ARGV, 6 do
+  local base, id, lane = ARGV[i], ARGV[i + 1], ARGV[i + 5]
+  local hash = base .. ':job:' .. id
+  n = n + 1
+  if redis.call('EXISTS', hash) == 1 then
+    out[n] = 0
+  else
+    redis.call('HSET', hash, 'payload', ARGV[i + 2], 'key', ARGV[i + 3], 'created', ARGV[1],
+      'max', ARGV[i + 4], 'attempts', 0, 'lane', lane)
+    redis.call('RPUSH', base .. ':list:' .. lane, id)
+    redis.call('INCR', base .. ':pending')
+    local ownerKey = base .. ':owner:' .. lane
+    if redis.call('EXISTS', ownerKey) == 1 then
+      out[n] = 1
+    else
+      local owner = 'lane:' .. redis.call('INCR', base .. ':seq')
+      redis.call('SET', ownerKey, owner)
+      redis.call('SADD', base .. ':lanes', lane)
+      out[n] = owner
+    end
+  end
+end
+return out
 `);
 
 /**
