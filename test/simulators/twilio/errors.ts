@@ -102,6 +102,10 @@ export const errors = {
     new TwilioApiError(400, 21623, 'Number of media files exceeds allowed limit (10).'),
   invalidServiceSid: (sid: string): TwilioApiError =>
     new TwilioApiError(400, 21701, `The Messaging Service Sid ${sid} is invalid.`),
+  scheduleTimestamp: (): TwilioApiError =>
+    new TwilioApiError(400, 35114, 'Scheduling does not support this timestamp.'),
+  scheduleNeedsService: (): TwilioApiError =>
+    new TwilioApiError(400, 35118, 'MessagingServiceSid is required to schedule a message.'),
   cannotCancel: (): TwilioApiError =>
     new TwilioApiError(400, 30409, 'Only scheduled messages can be canceled.'),
   deleteInProgress: (): TwilioApiError =>

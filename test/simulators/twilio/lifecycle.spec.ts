@@ -1,6 +1,13 @@
 import twilio from 'twilio';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
-import { api, CUSTOMER, SMS_NUMBER, startFixture, type Fixture } from './test-fixtures';
+import {
+  api,
+  CUSTOMER,
+  FAST_TIMING,
+  SMS_NUMBER,
+  startFixture,
+  type Fixture,
+} from './test-fixtures';
 
 describe('message lifecycle and signed status callbacks', () => {
   let fx: Fixture;
@@ -238,5 +245,62 @@ describe('per-sender rate and queue bound', () => {
     });
     const message = await fx.sim.waitForStatus(String(second.body.sid), 'failed');
     expect(message.errorCode).toBe(30001);
+  });
+});
+
+describe('scheduled messages (ScheduleType=fixed + SendAt, Messaging Service only)', () => {
+  let fx: Fixture;
+  let serviceSid: string;
+  const inMinutes = (m: number): string => new Date(Date.now() + m * 60_000).toISOString();
+
+  beforeAll(async () => {
+    // 1 simulated second = 0.1 real ms: a send 20 minutes ahead happens after ~120 ms
+    fx = await startFixture({ timing: { ...FAST_TIMING, timeScale: 0.0001 } });
+    serviceSid = fx.sim.createMessagingService({
+      accountSid: fx.account.sid,
+      phoneNumbers: [SMS_NUMBER],
+    }).sid;
+  });
+  afterAll(async () => {
+    await fx.sim.close();
+  });
+
+  const schedule = (form: Record<string, string>) =>
+    api(fx, 'POST', '/Messages.json', {
+      To: CUSTOMER,
+      Body: 'later',
+      ScheduleType: 'fixed',
+      ...form,
+    });
+
+  it('rejects scheduling without a service (35118) or too soon (35114)', async () => {
+    expect((await schedule({ From: SMS_NUMBER, SendAt: inMinutes(20) })).body).toMatchObject({
+      code: 35118,
+    });
+    expect(
+      (await schedule({ MessagingServiceSid: serviceSid, SendAt: inMinutes(5) })).body,
+    ).toMatchObject({ code: 35114 });
+  });
+
+  it('scheduled -> queued -> … -> delivered at SendAt', async () => {
+    const res = await schedule({ MessagingServiceSid: serviceSid, SendAt: inMinutes(20) });
+    expect(res.body).toMatchObject({ status: 'scheduled', from: null, num_segments: '0' });
+    const message = await fx.sim.waitForStatus(String(res.body.sid), 'delivered');
+    expect(message.history.map((h) => h.status)).toEqual([
+      'scheduled',
+      'queued',
+      'sending',
+      'sent',
+      'delivered',
+    ]);
+    expect(message.from).toBe(SMS_NUMBER);
+  });
+
+  it('Status=canceled cancels a scheduled message', async () => {
+    const res = await schedule({ MessagingServiceSid: serviceSid, SendAt: inMinutes(60 * 24) });
+    const sid = String(res.body.sid);
+    const canceled = await api(fx, 'POST', `/Messages/${sid}.json`, { Status: 'canceled' });
+    expect(canceled.body).toMatchObject({ status: 'canceled' });
+    expect(fx.sim.message(sid)?.history.map((h) => h.status)).toEqual(['scheduled', 'canceled']);
   });
 });

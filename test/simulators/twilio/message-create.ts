@@ -23,6 +23,8 @@ export interface CreateMessageParams {
   ContentSid?: string;
   StatusCallback?: string;
   ValidityPeriod?: number;
+  ScheduleType?: string;
+  SendAt?: string;
 }
 
 const MAX_BODY = 1600;
@@ -66,6 +68,24 @@ function guessContentType(url: string): string {
     vcf: 'text/vcard',
   };
   return (ext && types[ext]) || 'application/octet-stream';
+}
+
+const MIN_SCHEDULE_S = 900;
+const MAX_SCHEDULE_S = 35 * 24 * 3600;
+
+/** ScheduleType=fixed + SendAt: Messaging Service only, 15 minutes to 35 days ahead. */
+function scheduledTime(
+  params: CreateMessageParams,
+  service: MessagingService | undefined,
+): Date | null {
+  if (params.ScheduleType !== 'fixed') return null;
+  if (!service) throw errors.scheduleNeedsService();
+  const at = params.SendAt ? Date.parse(params.SendAt) : Number.NaN;
+  const ahead = (at - Date.now()) / 1000;
+  if (!Number.isFinite(ahead) || ahead < MIN_SCHEDULE_S || ahead > MAX_SCHEDULE_S) {
+    throw errors.scheduleTimestamp();
+  }
+  return new Date(at);
 }
 
 function checkDestination(ctx: SimContext, to: string): void {
@@ -114,6 +134,7 @@ export function createOutboundMessage(
     sender = resolveFrom(ctx, account, params.From);
   }
   if (!sender.sms) throw errors.notMessageCapable(sender.from);
+  const sendAt = scheduledTime(params, service);
 
   const body = params.Body ?? '';
   if (body === '' && media.length === 0 && !params.ContentSid) throw errors.bodyRequired();
@@ -149,7 +170,7 @@ export function createOutboundMessage(
     sourceUrl: url,
     dateCreated: now,
   }));
-  const viaService = service !== undefined && !params.From;
+  const viaService = service !== undefined && (!params.From || sendAt !== null);
   const message: MessageRecord = {
     sid,
     accountSid: account.sid,
@@ -157,7 +178,7 @@ export function createOutboundMessage(
     from: viaService ? null : sender.from,
     to,
     body,
-    status: viaService ? 'accepted' : 'queued',
+    status: sendAt ? 'scheduled' : viaService ? 'accepted' : 'queued',
     direction,
     numSegments: isMms ? 1 : segments.segments,
     encoding: segments.encoding,
@@ -176,7 +197,7 @@ export function createOutboundMessage(
   message.history.push({ status: message.status, at: now, errorCode: null });
   ctx.store.messages.set(sid, message);
   const queue: Sender = { key: sender.from, mps: sender.mps };
-  ctx.pipeline.start(message, queue, viaService ? sender.from : null);
+  ctx.pipeline.start(message, queue, viaService ? sender.from : null, sendAt);
   return message;
 }
 

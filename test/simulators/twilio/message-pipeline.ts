@@ -47,8 +47,23 @@ export class MessagePipeline {
     return Math.max(0, freeAt - Date.now()) / (1000 * this.options.timing.timeScale);
   }
 
-  start(message: MessageRecord, sender: Sender, assignFrom: string | null): void {
+  start(
+    message: MessageRecord,
+    sender: Sender,
+    assignFrom: string | null,
+    sendAt: Date | null = null,
+  ): void {
     const timing = this.options.timing;
+    if (message.status === 'scheduled' && sendAt) {
+      // SendAt is in simulated time: its distance from now is scaled like every other interval.
+      this.scheduler.after(this.simulatedMs((sendAt.getTime() - Date.now()) / 1000), () => {
+        if (message.status !== 'scheduled') return;
+        if (assignFrom !== null) message.from = assignFrom;
+        this.transition(message, 'queued');
+        this.enqueue(message, sender);
+      });
+      return;
+    }
     if (message.status === 'accepted') {
       this.scheduler.after(timing.acceptedToQueuedMs, () => {
         if (assignFrom !== null) message.from = assignFrom;

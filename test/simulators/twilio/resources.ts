@@ -83,7 +83,7 @@ export function messageJson(m: MessageRecord): Record<string, unknown> {
     from: m.from,
     messaging_service_sid: m.messagingServiceSid,
     num_media: String(m.media.length),
-    num_segments: String(m.status === 'accepted' ? 0 : m.numSegments),
+    num_segments: String(m.status === 'accepted' || m.status === 'scheduled' ? 0 : m.numSegments),
     price: m.price,
     price_unit: 'USD',
     sid: m.sid,

@@ -48,6 +48,8 @@ export function messageRoutes(ctx: SimContext): Router {
       ContentSid: str(body, 'ContentSid'),
       StatusCallback: str(body, 'StatusCallback'),
       ValidityPeriod: num(body, 'ValidityPeriod'),
+      ScheduleType: str(body, 'ScheduleType'),
+      SendAt: str(body, 'SendAt'),
     });
     res.status(201).json(messageJson(message));
   });
