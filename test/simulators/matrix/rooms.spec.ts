@@ -80,6 +80,27 @@ describe('Matrix simulator: rooms, sending, membership errors', () => {
     expect((msgs.json.chunk as unknown[]).length).toBe(1);
   });
 
+  it('allows a member to update its own m.room.member profile but not others or membership', async () => {
+    const me = enc('@bot:localhost');
+    const own = await bot('PUT', `${CS}/rooms/${enc(roomId)}/state/m.room.member/${me}`, {
+      body: { membership: 'join', displayname: 'Support (Jane)' },
+    });
+    expect(own.status).toBe(200);
+    const other = await bot(
+      'PUT',
+      `${CS}/rooms/${enc(roomId)}/state/m.room.member/${enc('@alice:localhost')}`,
+      {
+        body: { membership: 'leave' },
+      },
+    );
+    expect([other.status, other.json.errcode]).toEqual([403, 'M_FORBIDDEN']);
+    const nameless = await bot('PUT', `${CS}/rooms/${enc(roomId)}/state/m.room.name`, {
+      body: { name: 'x' },
+    });
+    expect([nameless.status, nameless.json.errcode]).toEqual([403, 'M_FORBIDDEN']);
+    expect(String(nameless.json.error)).toContain('power level');
+  });
+
   it('answers M_NOT_FOUND for an unknown room', async () => {
     const res = await bot('PUT', `${CS}/rooms/${enc('!nope:localhost')}/send/m.room.message/u1`, {
       body: { msgtype: 'm.text', body: 'x' },

@@ -247,11 +247,18 @@ export class RoomService {
   send(room: Room, input: AppendInput): RecordedEvent {
     this.requireJoined(room, input.sender);
     this.validator.validate(input.type, input.content, input.stateKey);
+    if (input.type === 'm.room.member') {
+      // Only a member's own profile update (same membership) goes through PUT state here.
+      const own = input.stateKey === input.sender;
+      if (!own || input.content.membership !== room.membership(input.sender)) {
+        throw forbidden(
+          'Use the membership endpoints (join/invite/leave/kick/ban) to change membership',
+        );
+      }
+      return this.append(room, input);
+    }
     const state = input.stateKey !== undefined;
     this.requireLevel(room, input.sender, { event: input.type, state });
-    if (input.type === 'm.room.member') {
-      throw forbidden('Use the membership endpoints to change m.room.member');
-    }
     return this.append(room, input);
   }
 
