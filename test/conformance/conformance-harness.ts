@@ -3,6 +3,7 @@
  */
 import type {
   AdapterWebhookRequest,
+  AttachmentKind,
   BinaryAttachmentKind,
   Credentials,
   RichTextFeature,
@@ -77,6 +78,14 @@ export interface ConformanceHarness<TAccount extends HarnessAccount = HarnessAcc
   receivedMessages(account: TAccount): Promise<PlatformReceivedMessage[]>;
   /** The next send to this account fails on the platform this way. */
   failNextSend(account: TAccount, failure: SendFailure): Promise<void>;
+  /**
+   * The sample to use for an attachment kind, when the kit's default (`fixtures.ts`) does not suit
+   * the platform (e.g. it only takes JPEG photos). Return undefined for the default.
+   */
+  attachmentFixture?(
+    kind: AttachmentKind,
+    direction: 'inbound' | 'outbound',
+  ): AttachmentFixture | undefined;
   /**
    * Forgeries of a genuine webhook request that the adapter must answer 401. Default: the request
    * without its signature-like headers (names containing sign, secret, token, auth or hmac).

@@ -7,6 +7,8 @@ import { validate } from 'class-validator';
 import { Readable } from 'node:stream';
 import type {
   AdapterManifest,
+  AttachmentKind,
+  BinaryAttachmentKind,
   ChannelAdapter,
   ConversationRef,
   GatewayPlugin,
@@ -24,7 +26,12 @@ import type {
   PlatformReceivedMessage,
 } from './conformance-harness';
 import type { AdapterConformanceOptions } from './conformance-options';
-import type { BinaryFixture } from './fixtures';
+import {
+  attachmentFixture,
+  binaryFixture,
+  type AttachmentFixture,
+  type BinaryFixture,
+} from './fixtures';
 import { InMemoryAccountContext } from './in-memory-account-context';
 import { RecordingLogger } from './recording-logger';
 import { WebhookRelay } from './webhook-relay';
@@ -138,6 +145,20 @@ export class ConformanceSession<TSettings extends object, TAccount extends Harne
       timeoutMs: this.eventTimeoutMs,
     });
     return { injected, event };
+  }
+
+  /** The inbound sample of a kind: the harness's choice, else the kit's first fixture. */
+  inboundFixture(kind: AttachmentKind): AttachmentFixture {
+    return this.harness.attachmentFixture?.(kind, 'inbound') ?? attachmentFixture(kind);
+  }
+
+  /** The outbound sample of a kind: the harness's choice, else one allowedMimeTypes accepts. */
+  outboundFixture(kind: BinaryAttachmentKind): BinaryFixture {
+    const chosen = this.harness.attachmentFixture?.(kind, 'outbound');
+    if (chosen && chosen.kind === kind) return chosen as BinaryFixture;
+    const fixture = binaryFixture(kind, this.manifest.outbound.allowedMimeTypes);
+    if (!fixture) throw new Error(`no ${kind} fixture has a MIME type in allowedMimeTypes`);
+    return fixture;
   }
 
   outboundMessage(

@@ -2,7 +2,7 @@ import { describe, expect } from '@jest/globals';
 import type { RichTextFeature } from '../../../src/core/adapter';
 import type { RichTextSpan } from '../conformance-harness';
 import { outboundAttachment } from '../conformance-session';
-import { binaryFixture, longText, NON_LATIN_TEXT, wordsOf } from '../fixtures';
+import { longText, NON_LATIN_TEXT, wordsOf } from '../fixtures';
 import { fingerprint } from '../streams';
 import type { CheckContext } from './check-context';
 
@@ -121,8 +121,7 @@ export function describeOutboundChecks({ session, check }: CheckContext): void {
     for (const kind of outbound.attachments) {
       check(`sends a ${kind} attachment with the same bytes`, async () => {
         const main = await session.mainAccount();
-        const fixture = binaryFixture(kind, outbound.allowedMimeTypes);
-        if (!fixture) throw new Error(`no ${kind} fixture has a MIME type in allowedMimeTypes`);
+        const fixture = session.outboundFixture(kind);
         const message = session.outboundMessage(main.conversation, {
           text: `${kind} attached`,
           attachments: [outboundAttachment(fixture)],
