@@ -10,6 +10,7 @@ import { PluginsModule } from './core/plugins/plugins.module';
 import { GATEWAY_LOGGER, LOADED_PLUGINS, PUBLIC_URL } from './core/plugins/adapter-supervisor';
 import { GATEWAY_CONFIG } from './core/config/config.tokens';
 import { GatewayQueueModule } from './core/queue/gateway-queue.module';
+import { GatewayLifecycle } from './gateway-lifecycle';
 
 /** The gateway: core services, the HubSpot module and the enabled plugins' adapters. */
 @Module({})
@@ -38,6 +39,7 @@ export class AppModule {
         { provide: SecretRedactor, useValue: prepared.redactor },
         { provide: LOADED_PLUGINS, useValue: prepared.plugins },
         { provide: PUBLIC_URL, useValue: config.PUBLIC_URL },
+        GatewayLifecycle,
       ],
       exports: [GATEWAY_CONFIG, GATEWAY_LOGGER, SecretRedactor, LOADED_PLUGINS, PUBLIC_URL],
     };

@@ -1,9 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AccountContext, ChannelAdapter } from '../adapter';
 import { reasonOf } from '../adapter';
 import { toAdapterLogger, type GatewayLogger } from '../logging';
@@ -58,7 +53,7 @@ const RESTART_MAX_MS = 5 * 60 * 1000;
  * throws is marked failed; the gateway keeps running.
  */
 @Injectable()
-export class AdapterSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AdapterSupervisor {
   private readonly adapters = new Map<string, SupervisedAdapter>();
   private readonly accounts = new Map<string, SupervisedAccount>();
   private stopping = false;
@@ -74,13 +69,17 @@ export class AdapterSupervisor implements OnApplicationBootstrap, OnApplicationS
     for (const loaded of plugins) this.adapters.set(loaded.name, { loaded });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Creates the adapters and starts receiving for every account. Accounts start in the
+   * background so that a slow platform never delays the HTTP server.
+   */
+  start(): void {
     for (const supervised of this.adapters.values()) this.createAdapter(supervised);
-    // Accounts start in the background so that a slow platform never delays the HTTP server.
     void this.startAllAccounts();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops receiving everywhere and releases the adapters. */
+  async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.accounts.keys()].map((id) => this.stopAccount(id)));
     for (const { adapter, loaded } of this.adapters.values()) {
