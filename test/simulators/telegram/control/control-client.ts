@@ -6,13 +6,14 @@ import type { TgChat, TgMessage, TgUpdate, TgUser } from '../state/telegram-type
 import type { CreateChatInput, CreateUserInput } from '../state/world';
 import type { CreateBotInput, RequestLogEntry } from '../simulator-engine';
 import type { WebhookConfig, WebhookDelivery, WebhookStatus } from '../webhook/webhook-deliverer';
-import type {
-  InjectEditInput,
-  Injected,
-  InjectMessageInput,
-  MediaGroupItemInput,
-  MediaInput,
-} from './injector';
+import {
+  MEDIA_KEYS,
+  type InjectEditInput,
+  type Injected,
+  type InjectMessageInput,
+  type MediaGroupItemInput,
+  type MediaInput,
+} from './injection-types';
 
 /** Media for injected updates: raw bytes (`data`), a size to fill, or an existing file_id. */
 export type SimMediaInput = Omit<MediaInput, 'data_base64'> & { data?: Buffer };
@@ -21,16 +22,7 @@ export type SimMessageInput = Omit<InjectMessageInput, 'photo' | MediaKey> & {
   photo?: SimMediaInput | SimMediaInput[];
 } & Partial<Record<MediaKey, SimMediaInput>>;
 
-type MediaKey = 'document' | 'audio' | 'voice' | 'video' | 'video_note' | 'animation' | 'sticker';
-const MEDIA_KEYS: MediaKey[] = [
-  'document',
-  'audio',
-  'voice',
-  'video',
-  'video_note',
-  'animation',
-  'sticker',
-];
+type MediaKey = (typeof MEDIA_KEYS)[number];
 
 export interface SimMediaGroupInput {
   chat_id: number;
