@@ -104,8 +104,6 @@ export const errors = {
     new TwilioApiError(400, 21701, `The Messaging Service Sid ${sid} is invalid.`),
   scheduleTimestamp: (): TwilioApiError =>
     new TwilioApiError(400, 35114, 'Scheduling does not support this timestamp.'),
-  scheduleNeedsService: (): TwilioApiError =>
-    new TwilioApiError(400, 35118, 'MessagingServiceSid is required to schedule a message.'),
   cannotCancel: (): TwilioApiError =>
     new TwilioApiError(400, 30409, 'Only scheduled messages can be canceled.'),
   deleteInProgress: (): TwilioApiError =>

@@ -273,13 +273,16 @@ describe('scheduled messages (ScheduleType=fixed + SendAt, Messaging Service onl
       ...form,
     });
 
-  it('rejects scheduling without a service (35118) or too soon (35114)', async () => {
-    expect((await schedule({ From: SMS_NUMBER, SendAt: inMinutes(20) })).body).toMatchObject({
-      code: 35118,
-    });
-    expect(
-      (await schedule({ MessagingServiceSid: serviceSid, SendAt: inMinutes(5) })).body,
-    ).toMatchObject({ code: 35114 });
+  it('SendAt less than 15 minutes or more than 35 days ahead -> 35114', async () => {
+    for (const minutes of [5, 36 * 24 * 60]) {
+      const res = await schedule({ MessagingServiceSid: serviceSid, SendAt: inMinutes(minutes) });
+      expect(res.body).toMatchObject({ code: 35114 });
+    }
+  });
+
+  it('without a Messaging Service the scheduling parameters are dropped (sent now)', async () => {
+    const res = await schedule({ From: SMS_NUMBER, SendAt: inMinutes(20) });
+    expect(res.body).toMatchObject({ status: 'queued', from: SMS_NUMBER });
   });
 
   it('scheduled -> queued -> … -> delivered at SendAt', async () => {

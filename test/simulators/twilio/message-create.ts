@@ -73,13 +73,16 @@ function guessContentType(url: string): string {
 const MIN_SCHEDULE_S = 900;
 const MAX_SCHEDULE_S = 35 * 24 * 3600;
 
-/** ScheduleType=fixed + SendAt: Messaging Service only, 15 minutes to 35 days ahead. */
+/**
+ * ScheduleType=fixed + SendAt: 15 minutes to 35 days ahead (35114). Without a Messaging Service
+ * Twilio drops the scheduling parameters and sends immediately (Twilio support FAQ).
+ */
 function scheduledTime(
   params: CreateMessageParams,
   service: MessagingService | undefined,
 ): Date | null {
   if (params.ScheduleType !== 'fixed') return null;
-  if (!service) throw errors.scheduleNeedsService();
+  if (!service) return null;
   const at = params.SendAt ? Date.parse(params.SendAt) : Number.NaN;
   const ahead = (at - Date.now()) / 1000;
   if (!Number.isFinite(ahead) || ahead < MIN_SCHEDULE_S || ahead > MAX_SCHEDULE_S) {
