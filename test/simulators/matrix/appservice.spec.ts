@@ -128,6 +128,10 @@ describe('Matrix simulator: application service mode', () => {
       username: '_hubspot_42',
     });
     expect(dup.json.errcode).toBe('M_USER_IN_USE');
+    const anon = await call(sim.baseUrl, 'POST', `${CS}/register`, {
+      body: { type: 'm.login.application_service', username: '_hubspot_43' },
+    });
+    expect([anon.status, anon.json.errcode]).toEqual([401, 'M_MISSING_TOKEN']);
     const outside = await asCall('POST', `${CS}/register`, {
       type: 'm.login.application_service',
       username: 'mallory',

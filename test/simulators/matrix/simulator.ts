@@ -106,6 +106,30 @@ export class MatrixSimulator extends SimController {
     return this.events(roomId).filter((e) => e.source !== 'control');
   }
 
+  /** Resolves with the first event in the room (already recorded or future) matching `predicate`. */
+  waitForEvent(
+    roomId: string,
+    predicate: (e: RecordedEvent) => boolean,
+    timeoutMs = 5000,
+  ): Promise<RecordedEvent> {
+    const existing = this.events(roomId).find(predicate);
+    if (existing) return Promise.resolve(existing);
+    const store = this.core.store;
+    return new Promise((resolve, reject) => {
+      const onEvent = (e: RecordedEvent): void => {
+        if (e.event.room_id !== roomId || !predicate(e)) return;
+        clearTimeout(timer);
+        store.off('event', onEvent);
+        resolve(e);
+      };
+      const timer = setTimeout(() => {
+        store.off('event', onEvent);
+        reject(new Error(`No matching event in ${roomId} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      store.on('event', onEvent);
+    });
+  }
+
   /** Resolves when every appservice queue is empty and nothing is in flight. */
   waitForTransactions(timeoutMs?: number): Promise<boolean> {
     return this.core.pusher.waitForIdle(timeoutMs);

@@ -77,6 +77,17 @@ describe('Matrix simulator: sync, invites, joins, receipts', () => {
     expect(rec(rec(res.json.rooms).join)).toEqual({});
   });
 
+  it('waits for events the gateway sends (waitForEvent)', async () => {
+    const waiting = sim.waitForEvent(roomId, (e) => e.source === 'client' && e.txnId === 'w1');
+    await bot('PUT', `${CS}/rooms/${enc(roomId)}/send/m.room.message/w1`, {
+      body: { msgtype: 'm.notice', body: 'Ticket created' },
+    });
+    expect((await waiting).event.content).toEqual({ msgtype: 'm.notice', body: 'Ticket created' });
+    await expect(sim.waitForEvent(roomId, () => false, 50)).rejects.toThrow(/No matching event/);
+    const res = await bot('GET', `${CS}/sync`, { query: { since, timeout: 0 } });
+    since = String(res.json.next_batch);
+  });
+
   it('delivers read receipts as m.receipt in ephemeral', async () => {
     const sent = await bot('PUT', `${CS}/rooms/${enc(roomId)}/send/m.room.message/r1`, {
       body: { msgtype: 'm.text', body: 'How can I help?' },

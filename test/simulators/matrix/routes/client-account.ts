@@ -69,21 +69,27 @@ export function accountRoutes(core: SimCore): Router {
     });
   });
 
-  r.post(`${V3}/register`, (_req, res) => {
+  r.post(`${V3}/register`, (req, res) => {
     const body = jsonBody(res);
     const reg = ctx(res).requester?.appservice;
     if (body.type !== 'm.login.application_service') {
       throw forbidden('Registration is disabled on this simulator (use the control API)');
     }
-    if (!reg) throw new MatrixError(401, 'M_UNKNOWN_TOKEN', 'Missing or unknown as_token');
+    if (!reg) {
+      const sent = req.headers.authorization !== undefined || req.query.access_token !== undefined;
+      throw sent
+        ? new MatrixError(401, 'M_UNKNOWN_TOKEN', 'Unknown as_token')
+        : new MatrixError(401, 'M_MISSING_TOKEN', 'Missing as_token');
+    }
     const username = asString(body.username);
     if (!username) throw new MatrixError(400, 'M_MISSING_PARAM', 'username is required');
     const userId = store.userId(localpartOf(username));
     if (!core.appservices.ownsUser(reg, userId)) {
       throw new MatrixError(400, 'M_EXCLUSIVE', `${userId} is not in the namespace of ${reg.id}`);
     }
-    if (store.users.has(userId))
+    if (store.users.has(userId)) {
       throw new MatrixError(400, 'M_USER_IN_USE', 'User ID already taken.');
+    }
     store.users.set(userId, { userId, devices: new Set(), appserviceId: reg.id });
     if (body.inhibit_login === true) return void res.json({ user_id: userId });
     const session = store.createSession(userId, asString(body.device_id));
