@@ -6,7 +6,10 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { GatewayConfig } from '../core/config/gateway-config';
+import { GATEWAY_CONFIG } from '../core/config/config.tokens';
+import type { GatewayConfig } from '../core/config/gateway-config';
+import type { GatewayLogger } from '../core/logging/logger';
+import { GATEWAY_LOGGER } from '../core/plugins/adapter-supervisor';
 import { InstallRepository } from '../core/persistence/repositories/install.repository';
 import { createHubSpotClient, type HubSpotClientKit } from './client/create-hubspot-client';
 import { HubSpotClient } from './client/hubspot-client';
@@ -44,7 +47,7 @@ class HubSpotClientLifecycle implements OnApplicationShutdown {
 }
 
 /**
- * Provides the HubSpot API client from GatewayConfig: HubSpotClient, HubSpotTokenManager (OAuth
+ * Provides the HubSpot API client from the GatewayConfig (GATEWAY_CONFIG token): HubSpotClient, HubSpotTokenManager (OAuth
  * code exchange and refresh), OAuthTokenApi, PortalRateLimiter and TokenStore. No controllers.
  */
 @Module({})
@@ -57,11 +60,16 @@ export class HubSpotClientModule {
     };
     const kit: Provider = {
       provide: HUBSPOT_CLIENT_KIT,
-      useFactory: (config: GatewayConfig, store: TokenStore): HubSpotClientKit =>
+      useFactory: (
+        config: GatewayConfig,
+        store: TokenStore,
+        logger?: GatewayLogger,
+      ): HubSpotClientKit =>
         createHubSpotClient(hubSpotClientOptionsFromConfig(config, options.overrides), {
           tokenStore: store,
+          logger: logger?.child({ component: 'hubspot-client' }),
         }),
-      inject: [GatewayConfig, TokenStore],
+      inject: [GATEWAY_CONFIG, TokenStore, { token: GATEWAY_LOGGER, optional: true }],
     };
     const part = <T>(
       token: abstract new (...args: never[]) => T,

@@ -1,6 +1,6 @@
 import type { components, paths } from './generated/custom-channels-v3';
 import type { HubSpotHttp } from './hubspot-http';
-import type { JsonBodyOf, JsonResponseOf, Operation, QueryOf } from './op-types';
+import type { JsonResponseOf, Operation, QueryOf } from './op-types';
 import { expandPath } from './path';
 
 type Op<P extends keyof paths, M extends 'get' | 'post' | 'patch' | 'delete'> = Operation<
@@ -10,10 +10,43 @@ type Op<P extends keyof paths, M extends 'get' | 'post' | 'patch' | 'delete'> = 
 >;
 type Schemas = components['schemas'];
 
-export type CustomChannel = Schemas['PublicChannelIntegrationChannel'];
-export type CustomChannelCreate = Schemas['PublicChannelIntegrationChannelCreate'];
-export type CustomChannelPatch = Schemas['PublicChannelIntegrationChannelPatch'];
-export type CustomChannelPage = JsonResponseOf<Op<'/conversations/custom-channels/v3', 'get'>, 200>;
+type DeliveryIdentifierType = Schemas['PublicDeliveryIdentifier']['type'];
+
+/**
+ * Channel capabilities (spec 3.3). HubSpot's document types `capabilities` as a map of empty
+ * objects (and the PATCH fields as objects), which no real value satisfies; these types keep the
+ * document's field names and correct the value types.
+ */
+export interface ChannelCapabilities {
+  deliveryIdentifierTypes?: DeliveryIdentifierType[];
+  threadingModel?: 'INTEGRATION_THREAD_ID' | 'DELIVERY_IDENTIFIER';
+  richText?: string[];
+  allowInlineImages?: boolean;
+  allowOutgoingMessages?: boolean;
+  allowConversationStart?: boolean;
+  allowMultipleRecipients?: boolean;
+  outgoingAttachmentTypes?: string[];
+  allowedFileAttachmentMimeTypes?: string[];
+  maxFileAttachmentCount?: number;
+  maxFileAttachmentSizeBytes?: number;
+  maxTotalFileAttachmentSizeBytes?: number;
+}
+
+type WithCapabilities<T> = Omit<T, 'capabilities'> & { capabilities: ChannelCapabilities };
+type GeneratedPatch = Schemas['PublicChannelIntegrationChannelPatch'];
+
+export type CustomChannel = WithCapabilities<Schemas['PublicChannelIntegrationChannel']>;
+export type CustomChannelCreate = WithCapabilities<
+  Schemas['PublicChannelIntegrationChannelCreate']
+>;
+/** Send the full capabilities (UNCLEAR whether HubSpot merges); description and logo as the SDK. */
+export type CustomChannelPatch = { capabilities: ChannelCapabilities } & {
+  [K in Exclude<keyof GeneratedPatch, 'capabilities'>]?: string;
+} & { channelDescription: string; channelLogoUrl: string };
+export type CustomChannelPage = Omit<
+  JsonResponseOf<Op<'/conversations/custom-channels/v3', 'get'>, 200>,
+  'results'
+> & { results: CustomChannel[] };
 export type CustomChannelListQuery = QueryOf<Op<'/conversations/custom-channels/v3', 'get'>>;
 
 const COLLECTION = '/conversations/custom-channels/v3' as const;
@@ -26,7 +59,7 @@ const ONE = '/conversations/v3/custom-channels/{channelId}' as const;
 export class ChannelsApi {
   constructor(private readonly http: HubSpotHttp) {}
 
-  create(body: JsonBodyOf<Op<typeof COLLECTION, 'post'>>): Promise<CustomChannel> {
+  create(body: CustomChannelCreate): Promise<CustomChannel> {
     return this.http.json({
       method: 'POST',
       path: COLLECTION,

@@ -108,7 +108,7 @@ export class PortalRateLimiter {
         throw new HubSpotRateLimitedError(
           `HubSpot rate limit of portal ${portalId}: no free request slot within ${this.options.maxWaitMs} ms`,
           result.waitMs,
-          { policyName: result.reason === 'paused' ? 'PAUSED_AFTER_429' : 'TEN_SECONDLY_ROLLING' },
+          { policyName: result.reason === 'paused' ? 'PAUSED_AFTER_429' : 'LOCAL_WINDOW' },
         );
       }
       try {
@@ -139,7 +139,7 @@ export class PortalRateLimiter {
     }
     const window = this.windowsFor(portalId, 'default')[0];
     // Only worth a store round trip when HubSpot's count may exceed ours.
-    if (remaining !== undefined && remaining < window.max / 4) {
+    if (this.options.adoptServerLimits && remaining !== undefined && remaining < window.max / 4) {
       await this.store.sync(window, remaining);
     }
     const daily = this.dailyFor(portalId);

@@ -28,7 +28,10 @@ export interface HubSpotRateLimitOptions {
   leaseTtlMs: number;
   /** Pause a portal this long after a 429 without Retry-After. */
   pauseAfter429Ms: number;
-  /** Adopt X-HubSpot-RateLimit-Max / -Interval-Milliseconds when HubSpot reports other values. */
+  /**
+   * Follow X-HubSpot-RateLimit-Max / -Interval-Milliseconds when HubSpot reports other values,
+   * and fill the window when X-HubSpot-RateLimit-Remaining shows usage we did not send.
+   */
   adoptServerLimits: boolean;
 }
 
