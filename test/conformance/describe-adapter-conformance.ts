@@ -28,10 +28,10 @@ export function describeAdapterConformance<
     beforeAll(() => session.start(), timeout);
     afterAll(() => session.stop(), timeout);
 
-    const context = {
+    const context: CheckContext<TSettings, TAccount> = {
       session,
-      check: (name: string, body: () => Promise<void>) => it(name, body, timeout),
-    } as unknown as CheckContext;
+      check: (name, body) => it(name, body, timeout),
+    };
     describeManifestChecks(context);
     describeCredentialChecks(context);
     describeLifecycleChecks(context);

@@ -1,9 +1,13 @@
 import { describe, expect } from '@jest/globals';
 import type { InboundEvent } from '../../../src/core/adapter';
+import type { HarnessAccount } from '../conformance-harness';
 import type { CheckContext } from './check-context';
 
 /** Runs last: looks at every event the run produced. */
-export function describeCapabilityChecks({ session, check }: CheckContext): void {
+export function describeCapabilityChecks<S extends object, A extends HarnessAccount>({
+  session,
+  check,
+}: CheckContext<S, A>): void {
   const events = (): InboundEvent[] => session.contexts.flatMap((context) => context.emitted);
 
   describe('undeclared capabilities and event hygiene', () => {

@@ -2,7 +2,10 @@ import type { HarnessAccount } from '../conformance-harness';
 import type { ConformanceSession } from '../conformance-session';
 
 /** What every group of checks gets: the session and a registration helper with the test timeout. */
-export interface CheckContext<TAccount extends HarnessAccount = HarnessAccount> {
-  session: ConformanceSession<object, TAccount>;
+export interface CheckContext<
+  TSettings extends object = object,
+  TAccount extends HarnessAccount = HarnessAccount,
+> {
+  session: ConformanceSession<TSettings, TAccount>;
   check(name: string, body: () => Promise<void>): void;
 }

@@ -1,9 +1,13 @@
 import { describe, expect } from '@jest/globals';
 import { InvalidCredentialsError } from '../../../src/core/adapter';
 import { credentialsProblems } from '../manifest-problems';
+import type { HarnessAccount } from '../conformance-harness';
 import type { CheckContext } from './check-context';
 
-export function describeCredentialChecks({ session, check }: CheckContext): void {
+export function describeCredentialChecks<S extends object, A extends HarnessAccount>({
+  session,
+  check,
+}: CheckContext<S, A>): void {
   describe('validateCredentials', () => {
     check(
       'accepts valid credentials: displayName and a delivery identifier of the declared type',

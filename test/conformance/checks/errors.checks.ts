@@ -6,11 +6,15 @@ import {
   RetryableError,
   retryAfterOf,
 } from '../../../src/core/adapter';
+import type { HarnessAccount } from '../conformance-harness';
 import type { CheckContext } from './check-context';
 
 const RETRY_AFTER_MS = 2000;
 
-export function describeErrorChecks({ session, check }: CheckContext): void {
+export function describeErrorChecks<S extends object, A extends HarnessAccount>({
+  session,
+  check,
+}: CheckContext<S, A>): void {
   describe('send errors', () => {
     const failedSend = async (failure: Parameters<typeof session.harness.failNextSend>[1]) => {
       const main = await session.mainAccount();

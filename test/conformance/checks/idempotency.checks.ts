@@ -1,7 +1,11 @@
 import { describe, expect } from '@jest/globals';
+import type { HarnessAccount } from '../conformance-harness';
 import type { CheckContext } from './check-context';
 
-export function describeIdempotencyChecks({ session, check }: CheckContext): void {
+export function describeIdempotencyChecks<S extends object, A extends HarnessAccount>({
+  session,
+  check,
+}: CheckContext<S, A>): void {
   describe('redelivery', () => {
     check('a redelivered platform event yields the same eventId', async () => {
       const main = await session.mainAccount();

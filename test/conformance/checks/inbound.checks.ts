@@ -10,6 +10,7 @@ import {
 import { FIRST_MESSAGE_TEXT } from '../conformance-session';
 import { longText, NON_LATIN_TEXT, type AttachmentFixture, type BinaryFixture } from '../fixtures';
 import { fingerprint, readAll } from '../streams';
+import type { HarnessAccount } from '../conformance-harness';
 import type { CheckContext } from './check-context';
 
 const binaryKinds: readonly string[] = BINARY_ATTACHMENT_KINDS;
@@ -19,7 +20,10 @@ export function asMessage(event: InboundEvent): InboundMessageEvent {
   return event as InboundMessageEvent;
 }
 
-export function describeInboundChecks({ session, check }: CheckContext): void {
+export function describeInboundChecks<S extends object, A extends HarnessAccount>({
+  session,
+  check,
+}: CheckContext<S, A>): void {
   const { inbound } = session.manifest;
 
   describe('inbound messages', () => {

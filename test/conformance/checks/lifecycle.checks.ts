@@ -1,11 +1,15 @@
 import { describe, expect } from '@jest/globals';
 import type { InboundEvent } from '../../../src/core/adapter';
+import type { HarnessAccount } from '../conformance-harness';
 import type { CheckContext } from './check-context';
 
 const hasText = (text: string) => (event: InboundEvent) =>
   event.type === 'message' && event.text === text;
 
-export function describeLifecycleChecks({ session, check }: CheckContext): void {
+export function describeLifecycleChecks<S extends object, A extends HarnessAccount>({
+  session,
+  check,
+}: CheckContext<S, A>): void {
   describe('startReceiving / stopReceiving', () => {
     check('stopReceiving is safe for an account that never started', async () => {
       await expect(

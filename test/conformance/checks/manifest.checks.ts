@@ -2,9 +2,13 @@ import { describe, expect } from '@jest/globals';
 import { basename } from 'node:path';
 import { validatePluginSettings } from '../conformance-session';
 import { manifestProblems } from '../manifest-problems';
+import type { HarnessAccount } from '../conformance-harness';
 import type { CheckContext } from './check-context';
 
-export function describeManifestChecks({ session, check }: CheckContext): void {
+export function describeManifestChecks<S extends object, A extends HarnessAccount>({
+  session,
+  check,
+}: CheckContext<S, A>): void {
   describe('manifest', () => {
     check('is well-formed and its capabilities are consistent', async () => {
       expect(manifestProblems(session.manifest)).toEqual([]);

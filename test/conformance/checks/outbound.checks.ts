@@ -1,6 +1,6 @@
 import { describe, expect } from '@jest/globals';
 import type { RichTextFeature } from '../../../src/core/adapter';
-import type { RichTextSpan } from '../conformance-harness';
+import type { HarnessAccount, RichTextSpan } from '../conformance-harness';
 import { outboundAttachment } from '../conformance-session';
 import { longText, NON_LATIN_TEXT, wordsOf } from '../fixtures';
 import { fingerprint } from '../streams';
@@ -50,7 +50,10 @@ const RICH_SAMPLES: Record<RichTextFeature, { html: string; text: string; span?:
 
 const codePoints = (text: string) => Array.from(text).length;
 
-export function describeOutboundChecks({ session, check }: CheckContext): void {
+export function describeOutboundChecks<S extends object, A extends HarnessAccount>({
+  session,
+  check,
+}: CheckContext<S, A>): void {
   const { outbound } = session.manifest;
 
   describe('send', () => {

@@ -1,5 +1,6 @@
 import { describe, expect } from '@jest/globals';
 import type { AdapterWebhookRequest } from '../../../src/core/adapter';
+import type { HarnessAccount } from '../conformance-harness';
 import type { CheckContext } from './check-context';
 
 const AUTH_LIKE = /sign|secret|token|auth|hmac/i;
@@ -12,7 +13,10 @@ export function withoutAuthHeaders(request: AdapterWebhookRequest): AdapterWebho
   return { ...request, headers };
 }
 
-export function describeWebhookChecks({ session, check }: CheckContext): void {
+export function describeWebhookChecks<S extends object, A extends HarnessAccount>({
+  session,
+  check,
+}: CheckContext<S, A>): void {
   describe('handleWebhook security', () => {
     check('forged requests are answered 401, emit nothing and change no state', async () => {
       const { handleWebhook } = session.adapter;
