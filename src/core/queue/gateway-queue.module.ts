@@ -1,4 +1,10 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '../observability/metrics.service';
 import { BullJobQueue } from './bull/bull-job-queue';
@@ -10,6 +16,35 @@ export interface GatewayQueueModuleOptions {
   redisUrl?: string;
 }
 
+const QUEUE_DATA_SOURCE = Symbol('QUEUE_DATA_SOURCE');
+
+/**
+ * TypeORM's SQLite driver has one connection: a transaction opened by the queue's group commit
+ * would swallow (and on rollback, undo) any repository write issued meanwhile. On SQLite the
+ * queue therefore gets a connection of its own to the same WAL database, and the busy timeout
+ * serialises the two writers. PostgreSQL pools connections, so there the DataSource is shared.
+ */
+async function queueDataSource(dataSource: DataSource): Promise<DataSource> {
+  if (dataSource.options.type !== 'sqlite') return dataSource;
+  const own = new DataSource({ ...dataSource.options, migrationsRun: false });
+  return own.initialize();
+}
+
+/** Closes the queue's own SQLite connection (the queue stopped before shutdown hooks run). */
+@Injectable()
+class QueueDataSourceCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(QUEUE_DATA_SOURCE) private readonly queueConnection: DataSource,
+    private readonly shared: DataSource,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.queueConnection !== this.shared && this.queueConnection.isInitialized) {
+      await this.queueConnection.destroy();
+    }
+  }
+}
+
 @Module({})
 export class GatewayQueueModule {
   static forRoot(options: GatewayQueueModuleOptions): DynamicModule {
@@ -17,19 +52,16 @@ export class GatewayQueueModule {
       module: GatewayQueueModule,
       global: true,
       providers: [
+        { provide: QUEUE_DATA_SOURCE, inject: [DataSource], useFactory: queueDataSource },
         {
           provide: JobQueue,
-          inject: [DataSource, MetricsService],
-          useFactory: (dataSource: DataSource, metrics: MetricsService): JobQueue => {
-            if (options.redisUrl) {
-              return new BullJobQueue(dataSource, {
-                redisUrl: options.redisUrl,
-                observer: metrics,
-              });
-            }
-            return new EmbeddedJobQueue(dataSource, { observer: metrics });
-          },
+          inject: [QUEUE_DATA_SOURCE, MetricsService],
+          useFactory: (dataSource: DataSource, metrics: MetricsService): JobQueue =>
+            options.redisUrl
+              ? new BullJobQueue(dataSource, { redisUrl: options.redisUrl, observer: metrics })
+              : new EmbeddedJobQueue(dataSource, { observer: metrics }),
         },
+        QueueDataSourceCloser,
       ],
       exports: [JobQueue],
     };
