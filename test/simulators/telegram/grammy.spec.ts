@@ -122,7 +122,20 @@ describe('Telegram simulator: grammY compatibility', () => {
     expect(await got).toBe('via webhook');
     const info = await hooked.api.getWebhookInfo();
     expect(info.url).toBe(url);
-    await hooked.api.deleteWebhook();
+
+    // A wrong secret is refused by grammY with 401; the simulator keeps the update and retries.
+    await hooked.api.setWebhook(url, { secret_token: 'other-secret' });
+    await sim.injectMessage(token, { chat_id: chatId, text: 'refused' });
+    let refused = await hooked.api.getWebhookInfo();
+    for (let i = 0; i < 100 && !refused.last_error_message; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      refused = await hooked.api.getWebhookInfo();
+    }
+    expect(refused).toMatchObject({
+      pending_update_count: 1,
+      last_error_message: 'Wrong response from the webhook: 401 Unauthorized',
+    });
+    await hooked.api.deleteWebhook({ drop_pending_updates: true });
     await new Promise<void>((r) => {
       server.close(() => r());
       server.closeAllConnections();

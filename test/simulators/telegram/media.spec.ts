@@ -80,6 +80,18 @@ describe('Telegram simulator: media and files', () => {
     });
   });
 
+  it('limits captions to 1024 characters after parsing', async () => {
+    const ok = await upload('sendDocument', 'document', 'a.txt', Buffer.from('a'), {
+      caption: `<i>${'c'.repeat(1024)}</i>`,
+      parse_mode: 'HTML',
+    });
+    expect(ok.status).toBe(200);
+    const long = await upload('sendDocument', 'document', 'a.txt', Buffer.from('a'), {
+      caption: 'c'.repeat(1025),
+    });
+    expect(long.body.description).toBe('Bad Request: message caption is too long');
+  });
+
   it('re-sends by file_id but refuses to change the file type', async () => {
     const first = await upload('sendDocument', 'document', 'a.txt', Buffer.from('abc'));
     const fileId = (first.body.result as { document: { file_id: string } }).document.file_id;
