@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** A fault-injection rule; see faults.ts. */
@@ -85,10 +86,14 @@ export interface HubSpotSimulatorOptions {
   verbose: boolean;
 }
 
+/** HUBSPOT_OPENAPI_DIR, else ../shared/hubspot-openapi next to the repo root (works from dist too). */
 export function defaultOpenApiDir(): string {
-  return (
-    process.env.HUBSPOT_OPENAPI_DIR ?? path.resolve(__dirname, '../../../../shared/hubspot-openapi')
-  );
+  if (process.env.HUBSPOT_OPENAPI_DIR) return process.env.HUBSPOT_OPENAPI_DIR;
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) {
+    dir = path.dirname(dir);
+  }
+  return path.resolve(dir, '../shared/hubspot-openapi');
 }
 
 /** HubSpot-like retry schedule: exponential from 1 minute, ~24 h in total, 10 attempts. */

@@ -42,6 +42,8 @@ export interface HubSpotSimulator {
   control: SimControl;
   faults: FaultInjector;
   rateLimiter: RateLimiter;
+  /** Directory holding uploaded file bytes. */
+  filesDir: string;
   snapshot(): Record<string, unknown>;
   webhookDeliveries(filter?: { eventType?: string; channelId?: string }): WebhookDelivery[];
   /** Resolves when no webhook delivery is in flight or scheduled for retry. */
@@ -171,6 +173,7 @@ export async function startHubSpotSimulator(
     control,
     faults,
     rateLimiter,
+    filesDir,
     snapshot: () => state.snapshot(),
     webhookDeliveries: (filter = {}) =>
       state.webhooks.filter(
