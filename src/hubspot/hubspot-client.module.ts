@@ -9,7 +9,6 @@ import {
 import { GATEWAY_CONFIG } from '../core/config/config.tokens';
 import type { GatewayConfig } from '../core/config/gateway-config';
 import type { GatewayLogger } from '../core/logging/logger';
-import { GATEWAY_LOGGER } from '../core/plugins/adapter-supervisor';
 import { InstallRepository } from '../core/persistence/repositories/install.repository';
 import { createHubSpotClient, type HubSpotClientKit } from './client/create-hubspot-client';
 import { HubSpotClient } from './client/hubspot-client';
@@ -25,6 +24,8 @@ import { PortalRateLimiter } from './rate-limit/portal-rate-limiter';
 
 /** Injection token of the wired client parts (HubSpotClientKit). */
 export const HUBSPOT_CLIENT_KIT = Symbol('HUBSPOT_CLIENT_KIT');
+/** Never provided: the optional logger injection when no `loggerToken` is given. */
+const HUBSPOT_CLIENT_NO_LOGGER = Symbol('HUBSPOT_CLIENT_NO_LOGGER');
 
 export interface HubSpotClientModuleOptions {
   /** Tuning on top of GatewayConfig (timeouts, rate limits, files folder...). */
@@ -34,6 +35,8 @@ export interface HubSpotClientModuleOptions {
    * (which must be injectable where this module is imported).
    */
   tokenStore?: Provider;
+  /** Injection token of the gateway's pino logger (GATEWAY_LOGGER); no client logs without it. */
+  loggerToken?: string | symbol;
 }
 
 /** Closes the client's own Redis connection when the application stops. */
@@ -69,7 +72,11 @@ export class HubSpotClientModule {
           tokenStore: store,
           logger: logger?.child({ component: 'hubspot-client' }),
         }),
-      inject: [GATEWAY_CONFIG, TokenStore, { token: GATEWAY_LOGGER, optional: true }],
+      inject: [
+        GATEWAY_CONFIG,
+        TokenStore,
+        { token: options.loggerToken ?? HUBSPOT_CLIENT_NO_LOGGER, optional: true },
+      ],
     };
     const part = <T>(
       token: abstract new (...args: never[]) => T,
