@@ -18,7 +18,10 @@
 export interface JobOptions {
   /** Jobs sharing this key run one at a time, in enqueue order (e.g. one conversation). */
   orderingKey?: string;
-  /** Deduplication: a second enqueue with the same id while the first is known is a no-op. */
+  /**
+   * Deduplication: a second enqueue with the same id while the first is known is a no-op.
+   * Make ids unique across queues (the embedded driver dedupes across queues, Bull per queue).
+   */
   jobId?: string;
   /** Overrides the queue's default maximum number of attempts. */
   maxAttempts?: number;

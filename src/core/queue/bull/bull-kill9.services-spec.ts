@@ -33,13 +33,13 @@ describe('BullJobQueue survives kill -9', () => {
         enqueue: true,
         keys,
         perKey,
-        jobMs: 8,
+        jobMs: 20,
         concurrency,
       },
-      300,
+      200,
       90_000,
     );
-    expect(atKill).toBeGreaterThanOrEqual(300);
+    expect(atKill).toBeGreaterThanOrEqual(200);
     expect(atKill).toBeLessThan(keys * perKey);
     const repeats = checkCompletions(lines, keys, perKey);
     expect(repeats).toBeLessThanOrEqual(concurrency);
