@@ -67,7 +67,7 @@ describe('fault injection', () => {
   });
 
   it('too many concurrent requests per account -> 429 / 20429', async () => {
-    fx.sim.addFault({ kind: 'slow', delayMs: 200, method: 'GET' });
+    fx.sim.addFault({ kind: 'slow', delayMs: 500, method: 'GET' });
     const results = await Promise.all([0, 1, 2, 3].map(() => api(fx, 'GET', '.json')));
     const codes = results.map((r) => (r.status === 200 ? 200 : Number(r.body.code)));
     expect(codes.filter((c) => c === 200)).toHaveLength(2);
