@@ -364,4 +364,67 @@ describe('HubSpot simulator: publishing, threading, tickets and routing', () => 
     );
     expect(disallowed.status).toBe(400);
   });
+
+  it('serves the dated 2026-03 paths and the Conversations API views of the same data', async () => {
+    const f = await setupChannel(sim);
+    const res = await call(
+      sim,
+      'POST',
+      `/conversations/custom-channels/2026-03/${f.channelId}/messages`,
+      {
+        token: f.token,
+        body: incoming(f, { integrationThreadId: 'dated' }),
+      },
+    );
+    expect(res.status).toBe(201);
+    const threadId = String(rec(res.body).conversationsThreadId);
+    const inboxes = rec(
+      (await call(sim, 'GET', '/conversations/v3/conversations/inboxes', { token: f.token })).body,
+    );
+    expect((inboxes.results as { type: string }[]).map((i) => i.type).sort()).toEqual([
+      'HELP_DESK',
+      'INBOX',
+    ]);
+    const threads = await call(
+      sim,
+      'GET',
+      `/conversations/v3/conversations/threads?inboxId=${f.inboxId}&threadStatus=OPEN`,
+      { token: f.token },
+    );
+    expect((rec(threads.body).results as { id: string }[]).map((t) => t.id)).toContain(threadId);
+    const msgs = rec(
+      (
+        await call(sim, 'GET', `/conversations/v3/conversations/threads/${threadId}/messages`, {
+          token: f.token,
+        })
+      ).body,
+    );
+    expect(msgs.results as unknown[]).toHaveLength(1);
+    const accounts = rec(
+      (
+        await call(
+          sim,
+          'GET',
+          `/conversations/v3/conversations/channel-accounts?channelId=${f.channelId}`,
+          { token: f.token },
+        )
+      ).body,
+    );
+    expect((accounts.results as { id: string }[])[0].id).toBe(f.accountId);
+    const actor = rec(
+      (
+        await call(
+          sim,
+          'GET',
+          `/conversations/v3/conversations/actors/A-${sim.state.ownersOf(f.portalId)[0].userId}`,
+          { token: f.token },
+        )
+      ).body,
+    );
+    expect(actor.type).toBe('AGENT');
+    expect(
+      (await call(sim, 'GET', '/conversations/v3/conversations/threads/abc', { token: f.token }))
+        .status,
+    ).toBe(400);
+  });
 });
