@@ -8,6 +8,7 @@ import { describeJobQueueContract } from '../job-queue.contract';
 import { QueueJobEntity } from './queue-job.entity';
 import { EmbeddedJobQueue } from './embedded-job-queue';
 import { QueueLeaseHeldError } from './queue-lease';
+import { runChildToEnd } from '../testing/crash-scenario';
 
 async function sqliteDataSource(dir: string): Promise<DataSource> {
   const dataSource = new DataSource(
@@ -57,6 +58,29 @@ describe('EmbeddedJobQueue on SQLite', () => {
     await second.start();
     await second.stop();
   });
+
+  it('makes a second process on the same database fail with a clear error', async () => {
+    const first = new EmbeddedJobQueue(dataSource, { leaseTtlMs: 30_000 });
+    await first.start();
+    try {
+      const { code, stderr } = await runChildToEnd({
+        driver: 'embedded',
+        databaseUrl: `sqlite:${join(dir, 'gateway.sqlite')}`,
+        completionsFile: join(dir, 'unused.log'),
+        enqueuedFile: join(dir, 'unused.flag'),
+        enqueue: true,
+        keys: 1,
+        perKey: 1,
+        jobMs: 1,
+        concurrency: 1,
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain('QueueLeaseHeldError');
+      expect(stderr).toContain('run several processes with REDIS_URL set');
+    } finally {
+      await first.stop();
+    }
+  }, 30_000);
 
   it('keeps the rows of pending jobs and deletes completed ones', async () => {
     const queue = new EmbeddedJobQueue(dataSource);

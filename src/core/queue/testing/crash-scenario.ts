@@ -7,6 +7,17 @@ const ROOT = resolve(__dirname, '../../../..');
 const REGISTER = join(ROOT, 'test/support/ts-register.js');
 const CHILD = join(__dirname, 'crash-child.ts');
 
+/** Runs the child to its end, capturing its output (e.g. to see it refuse to start). */
+export function runChildToEnd(config: CrashChildConfig): Promise<{ code: number; stderr: string }> {
+  const child = spawn(process.execPath, ['-r', REGISTER, CHILD, JSON.stringify(config)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((done) => child.on('exit', (code) => done({ code: code ?? -1, stderr })));
+}
+
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 function startChild(config: CrashChildConfig): { child: ChildProcess; exited: Promise<number> } {
