@@ -134,6 +134,7 @@ export class EchoAdapter implements ChannelAdapter {
     const texts: EchoBody[] = bodyParts(message);
     const groups = groupsOf(fileIds, ECHO_LIMITS.maxAttachmentCount);
     const count = Math.max(texts.length, groups.length);
+    if (count === 0) throw new PermanentError('The message has neither text nor attachments');
     const ids: string[] = [];
     for (let index = 0; index < count; index++) {
       const request: EchoSendRequest = {

@@ -253,6 +253,12 @@ describe(EchoAdapter.name, () => {
       expect(server.platform.sentMessages(info.id)).toHaveLength(1);
     });
 
+    it('refuses an empty message as a permanent failure', async () => {
+      const sut = adapter();
+      const { context } = await startWithCustomer(sut);
+      await expect(sut.send(context, message(' '))).rejects.toBeInstanceOf(PermanentError);
+    });
+
     it('maps an unknown conversation to a PermanentError with a reason', async () => {
       const sut = adapter();
       const { context } = await startWithCustomer(sut);
