@@ -107,7 +107,7 @@ describe('HubSpot simulator: Files API', () => {
       'big.bin',
       'application/octet-stream',
       (sent) => {
-        if (sent % (5 * MB) !== 0) return;
+        if (sent % (10 * MB) !== 0) return;
         gc();
         const m = process.memoryUsage();
         retained.push(m.heapUsed + m.arrayBuffers - (base.heapUsed + base.arrayBuffers));

@@ -149,6 +149,23 @@ describe('HubSpot simulator: webhook signatures and retries', () => {
     expect(delivery.attempts).toHaveLength(2);
   });
 
+  it('retries a 429 no earlier than its Retry-After', async () => {
+    let first = true;
+    receiver.handler = (_req, res) => {
+      if (!first) return false;
+      first = false;
+      res.statusCode = 429;
+      res.setHeader('Retry-After', '1');
+      res.end();
+      return true;
+    };
+    const { delivery } = await replyAndReceive('ratelimited');
+    receiver.handler = undefined;
+    expect(delivery.attempts.map((a) => a.status)).toEqual([429, 200]);
+    const gap = Date.parse(delivery.attempts[1].at) - Date.parse(delivery.attempts[0].at);
+    expect(gap).toBeGreaterThanOrEqual(950);
+  });
+
   it('records deliveries in the control API state', async () => {
     const hooks = (await call(sim, 'GET', '/__sim/webhooks')).body as {
       eventType: string;

@@ -26,6 +26,9 @@ export function registerOAuthRoutes(kit: RouteKit): void {
     if (clientId !== ctx.options.clientId) {
       throw new HubSpotError(400, 'VALIDATION_ERROR', `Unknown client_id ${clientId}`);
     }
+    if (scope.trim() === '') {
+      throw new HubSpotError(400, 'VALIDATION_ERROR', 'scope is required (space-separated scopes)');
+    }
     let target: URL;
     try {
       target = new URL(redirectUri);
