@@ -5,6 +5,7 @@ import type { AccessTokenProvider } from './access-token-provider';
 import { mapErrorResponse, mapTransportError, parseRetryAfter } from './error-mapping';
 import { HubSpotServerError } from './errors';
 import { buildUrl, type QueryInput } from './path';
+import { streamRequest } from './stream-request';
 
 export interface HubSpotHttpOptions {
   /** HUBSPOT_API_BASE_URL, e.g. https://api.hubapi.com */
@@ -146,14 +147,10 @@ export class HubSpotHttp {
 
     let response: Response;
     try {
-      response = await fetch(url, {
-        method: request.method,
-        headers,
-        body,
-        signal,
-        redirect: 'manual',
-        ...(request.stream && { duplex: 'half' as const }),
-      });
+      response =
+        body !== undefined && typeof body !== 'string'
+          ? await streamRequest(url, { method: request.method, headers, body, signal })
+          : await fetch(url, { method: request.method, headers, body, signal, redirect: 'manual' });
     } catch (error) {
       done();
       throw mapTransportError(
