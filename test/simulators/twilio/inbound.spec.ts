@@ -239,6 +239,9 @@ describe('opt-out keywords (STOP / START / HELP)', () => {
   beforeAll(async () => {
     gateway = await startWebhookReceiver();
     fx = await startFixture({}, `${gateway.baseUrl}/sms`);
+    gateway.reply('/sms', {
+      body: '<Response><Message>Thanks, an agent will reply</Message></Response>',
+    });
   });
   afterAll(async () => {
     await fx.sim.close();
@@ -256,6 +259,7 @@ describe('opt-out keywords (STOP / START / HELP)', () => {
       body: '  stop ',
     });
     expect(gateway.received.at(-1)?.params).toMatchObject({ Body: '  stop ', OptOutType: 'STOP' });
+    expect(replies).toHaveLength(1); // the TwiML <Message> in the webhook answer is blocked (opted out)
     expect(replies[0]?.body).toContain('unsubscribed');
     expect(fx.sim.optOuts()).toEqual([
       expect.objectContaining({ sender: SMS_NUMBER, customer: CUSTOMER }),

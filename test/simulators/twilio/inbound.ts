@@ -74,6 +74,7 @@ function reply(
   number: PhoneNumber,
   to: string,
   body: string,
+  keywordConfirmation: boolean,
 ): MessageRecord | null {
   try {
     return createOutboundMessage(
@@ -81,6 +82,7 @@ function reply(
       account,
       { To: to, From: number.phoneNumber, Body: body },
       'outbound-reply',
+      keywordConfirmation,
     );
   } catch (err) {
     if (err instanceof TwilioApiError) return null;
@@ -144,7 +146,7 @@ export async function injectInbound(
   }
   const replies: MessageRecord[] = [];
   if (keyword && ctx.options.keywordReplies) {
-    const sent = reply(ctx, account, number, input.from, DEFAULT_REPLIES[keyword]);
+    const sent = reply(ctx, account, number, input.from, DEFAULT_REPLIES[keyword], true);
     if (sent) replies.push(sent);
   }
 
@@ -210,7 +212,7 @@ export async function injectInbound(
   const answered = fallbackDelivery ?? delivery;
   if (answered?.responseBody && answered.errorCode === null) {
     for (const text of twimlMessages(answered.responseBody)) {
-      const sent = reply(ctx, account, number, input.from, text);
+      const sent = reply(ctx, account, number, input.from, text, false);
       if (sent) replies.push(sent);
     }
   }

@@ -112,6 +112,8 @@ export function createOutboundMessage(
   account: Account,
   params: CreateMessageParams,
   direction: MessageDirection = 'outbound-api',
+  /** Twilio's own keyword confirmations reach a customer who just opted out. */
+  bypassOptOut = false,
 ): MessageRecord {
   const to = params.To;
   checkDestination(ctx, to);
@@ -148,7 +150,7 @@ export function createOutboundMessage(
   if (media.length > 0 && !sender.mms) throw errors.notMmsCapable(sender.from);
   if (Array.from(body).length > MAX_BODY) throw errors.bodyTooLong();
   if (
-    direction === 'outbound-api' &&
+    !bypassOptOut &&
     ctx.store.isOptedOut(
       [sender.from, service?.sid ?? sender.number?.messagingServiceSid ?? null],
       to,
