@@ -262,11 +262,11 @@ export function describeJobQueueContract(
     }, 30_000);
 
     it('blocks a key behind its retrying head while other keys proceed', async () => {
-      const queue = make({ backoff: { baseMs: 150, maxMs: 150 } });
+      const queue = make({ backoff: { baseMs: 400, maxMs: 400 } });
       const events: string[] = [];
       queue.registerHandler<string>(q, async (name, context) => {
         events.push(`${name}#${context.attempt}`);
-        if (name === 'a1' && context.attempt === 1) throw new RetryableError('busy', 150);
+        if (name === 'a1' && context.attempt === 1) throw new RetryableError('busy', 400);
       });
       await queue.start();
       await queue.enqueue(q, 'a1', { orderingKey: 'a' });

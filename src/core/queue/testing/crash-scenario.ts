@@ -65,8 +65,8 @@ export async function runCrashScenario(
 
 /**
  * Checks the completions of a crash scenario: every job completed; per key, jobs completed in
- * enqueue order; a job may repeat (at-least-once) only right after itself, i.e. the one in
- * flight at the kill. Returns the number of repeats.
+ * enqueue order; a job may repeat (at-least-once) only right after itself, and at most one per
+ * key: the key's job in flight at the kill. Returns the number of repeats.
  */
 export function checkCompletions(lines: string[], keys: number, perKey: number): number {
   const byKey = new Map<string, number[]>();
@@ -83,10 +83,15 @@ export function checkCompletions(lines: string[], keys: number, perKey: number):
     if (distinct.length !== perKey || distinct.some((n, i) => n !== i)) {
       throw new Error(`key-${k}: completed ${JSON.stringify(list)}`);
     }
+    let keyRepeats = 0;
     for (let i = 1; i < list.length; i += 1) {
       if (list[i] < list[i - 1]) throw new Error(`key-${k} out of order: ${JSON.stringify(list)}`);
-      if (list[i] === list[i - 1]) repeats += 1;
+      if (list[i] === list[i - 1]) keyRepeats += 1;
     }
+    // One kill: only the job of the key in flight (running, or done but not yet committed) repeats.
+    if (keyRepeats > 1)
+      throw new Error(`key-${k} repeated ${keyRepeats} jobs: ${JSON.stringify(list)}`);
+    repeats += keyRepeats;
   }
   return repeats;
 }
