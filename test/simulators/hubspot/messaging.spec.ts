@@ -160,8 +160,8 @@ describe('HubSpot simulator: publishing, threading, tickets and routing', () => 
     );
     expect(rec(assoc.body).results).toEqual([
       {
-        toObjectId: Number(contact.id),
-        associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 16, label: null }],
+        toObjectId: contact.id,
+        associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 16 }],
       },
     ]);
     // Second message on the same thread: no second ticket.

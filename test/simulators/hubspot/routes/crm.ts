@@ -198,13 +198,11 @@ export function registerCrmRoutes(kit: RouteKit): void {
     const page = paginate(all, req.query.after, req.query.limit, 500);
     res.json({
       ...page,
+      // The document types toObjectId as string and label as an optional string (real responses
+      // have been seen with numbers and null labels; clients should accept both).
       results: page.results.map((a) => ({
-        toObjectId: Number(a.toId),
-        associationTypes: a.typeIds.map((t) => ({
-          category: t.category,
-          typeId: t.typeId,
-          label: null,
-        })),
+        toObjectId: a.toId,
+        associationTypes: a.typeIds.map((t) => ({ category: t.category, typeId: t.typeId })),
       })),
     });
   });
@@ -238,9 +236,9 @@ export function registerCrmRoutes(kit: RouteKit): void {
     for (const s of specs) r = putAssociation(req, res, s.associationTypeId, s.associationCategory);
     res.status(201).json({
       fromObjectTypeId: r.from,
-      fromObjectId: Number(r.fromId),
+      fromObjectId: r.fromId,
       toObjectTypeId: r.to,
-      toObjectId: Number(r.toId),
+      toObjectId: r.toId,
       labels: [],
     });
   });
