@@ -1,24 +1,12 @@
 /** @type {import('jest').Config} */
+// `npm test`: every suite that needs no external server (SQLite, embedded queue, simulators on
+// loopback). Service-backed suites (`*.services-spec.ts`, Redis and PostgreSQL) have their own
+// config, jest.services.config.js, run by `npm run test:services`.
 // Tests are transpiled only (fast); `npm run lint` type-checks everything with tsc.
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.jest.json' }];
-
-// `unit` needs no external server (SQLite, embedded queue, simulators on loopback).
-// `services` needs Redis and PostgreSQL on loopback; `.ci/run` starts them first.
 module.exports = {
-  projects: [
-    {
-      displayName: 'unit',
-      testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/{src,plugins,test}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-    },
-    {
-      displayName: 'services',
-      testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/{src,plugins,test}/**/*.services-spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-    },
-  ],
+  displayName: 'unit',
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
+  testMatch: ['<rootDir>/{src,plugins,test}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
