@@ -73,6 +73,8 @@ export interface AdapterWebhookRequest {
 
 export interface AdapterWebhookResponse {
   status: number;
+  /** Extra response headers (Retry-After, WWW-Authenticate...). */
+  headers?: Record<string, string>;
   body?: string | Record<string, unknown>;
   contentType?: string;
 }
@@ -86,12 +88,16 @@ export interface ChannelAdapter {
   /** Starts receiving for one account (registers a webhook or starts polling). */
   startReceiving(account: AccountContext): Promise<void>;
 
-  /** Stops receiving for one account; must be safe to call when not started. */
+  /**
+   * Stops receiving for one account; must be safe to call when not started. Adapters keep the
+   * AccountContext they got at start when they need it to clean up on the platform.
+   */
   stopReceiving(accountId: string): Promise<void>;
 
   /**
    * Handles a platform webhook for an account. Verifies the platform's own signature first and
-   * answers 401 without side effects when it does not match.
+   * answers 401 without side effects when it does not match. For an account that is not
+   * receiving, answer 503 so that the platform keeps the update and delivers it again later.
    */
   handleWebhook?(
     account: AccountContext,

@@ -12,6 +12,23 @@ export type DeliveryIdentifierType =
 export type AttachmentKind =
   'image' | 'audio' | 'voice' | 'video' | 'sticker' | 'file' | 'location' | 'contact';
 
+export const DELIVERY_IDENTIFIER_TYPES: readonly DeliveryIdentifierType[] = [
+  'HS_EMAIL_ADDRESS',
+  'HS_PHONE_NUMBER',
+  'CHANNEL_SPECIFIC_OPAQUE_ID',
+];
+
+export const ATTACHMENT_KINDS: readonly AttachmentKind[] = [
+  'image',
+  'audio',
+  'voice',
+  'video',
+  'sticker',
+  'file',
+  'location',
+  'contact',
+];
+
 /** Attachment kinds that carry bytes (as opposed to location and contact cards). */
 export const BINARY_ATTACHMENT_KINDS = [
   'image',
@@ -26,6 +43,16 @@ export type BinaryAttachmentKind = (typeof BINARY_ATTACHMENT_KINDS)[number];
 /** HubSpot rich-text features a channel can render (the channel's `richText` capability). */
 export type RichTextFeature =
   'HYPERLINK' | 'BOLD' | 'ITALIC' | 'UNDERLINE' | 'BLOCKQUOTE' | 'LISTS' | 'TEXT_ALIGNMENT';
+
+export const RICH_TEXT_FEATURES: readonly RichTextFeature[] = [
+  'HYPERLINK',
+  'BOLD',
+  'ITALIC',
+  'UNDERLINE',
+  'BLOCKQUOTE',
+  'LISTS',
+  'TEXT_ALIGNMENT',
+];
 
 /**
  * What an adapter can send. `plain`: core converts an agent's HTML to plain text with readable
@@ -68,7 +95,11 @@ export interface OutboundCapabilities {
   allowedMimeTypes: string[];
   maxAttachmentCount: number;
   maxAttachmentSizeBytes: number;
-  /** Longest text the platform takes in one message; the adapter splits longer text itself. */
+  /**
+   * Longest text the platform takes in one message, in Unicode code points; the adapter splits
+   * longer text itself (deriving per-part idempotency keys, `key#1`, `key#2`..., so that a retry
+   * after a partial failure does not send parts twice).
+   */
   maxTextLength: number;
   /** The adapter sends replies to a specific customer message. */
   replies: boolean;

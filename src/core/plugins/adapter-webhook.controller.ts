@@ -42,6 +42,8 @@ export class AdapterWebhookController {
     try {
       const result = await adapter.handleWebhook(context, webhookRequest);
       if (result.contentType) response.type(result.contentType);
+      for (const [name, value] of Object.entries(result.headers ?? {}))
+        response.setHeader(name, value);
       if (result.body === undefined) response.status(result.status).end();
       else if (typeof result.body === 'string') response.status(result.status).send(result.body);
       else response.status(result.status).json(result.body);
