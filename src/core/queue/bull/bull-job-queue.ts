@@ -49,6 +49,7 @@ interface PendingEnqueue {
 }
 
 const ENQUEUE_CHUNK = 500;
+const ACTIVATION_RETRY_MS = 1000;
 
 interface RegisteredQueue {
   handler: JobHandler<unknown>;
@@ -249,7 +250,14 @@ export class BullJobQueue extends JobQueue {
           // A stalled activation is always resumed, never failed: the lane must go on.
           maxStalledCount: Number.MAX_SAFE_INTEGER,
         },
-        defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+        // An activation fails only when Redis or the database failed under it (handler errors
+        // are handled inside); Bull then retries it with the same id, which still owns the lane.
+        defaultJobOptions: {
+          removeOnComplete: true,
+          removeOnFail: true,
+          attempts: Number.MAX_SAFE_INTEGER,
+          backoff: { type: 'fixed', delay: ACTIVATION_RETRY_MS },
+        },
       };
       bull = new Bull<LaneData>(queue, this.options.redisUrl, options);
       bull.on('error', (error) => this.onError(error, `bull queue "${queue}"`));
@@ -354,11 +362,12 @@ export class BullJobQueue extends JobQueue {
     const bull = this.bullQueue(queue);
     bull
       .process(entry.settings.concurrency, (job: Job<LaneData>) => {
-        const run = this.runActivation(queue, entry, job).catch((error: unknown) =>
-          this.onError(error, `lane activation of queue "${queue}"`),
-        );
+        const run = this.runActivation(queue, entry, job).catch((error: unknown) => {
+          this.onError(error, `lane activation of queue "${queue}" (retried)`);
+          throw error;
+        });
         this.activations.add(run);
-        void run.finally(() => this.activations.delete(run));
+        void run.catch(() => undefined).finally(() => this.activations.delete(run));
         return run;
       })
       .catch((error: unknown) => this.onError(error, `bull worker of queue "${queue}"`));
