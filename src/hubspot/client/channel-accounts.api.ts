@@ -75,6 +75,10 @@ export class ChannelAccountsApi {
     return this.http.json({
       method: 'PATCH',
       path: expandPath(STAGING, { channelId, accountToken }),
+      loggedPath: expandPath(STAGING, { channelId, accountToken: 'x' }).replace(
+        /x$/,
+        '{accountToken}',
+      ),
       auth: this.auth(),
       json: body,
     });

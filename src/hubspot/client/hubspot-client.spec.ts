@@ -95,6 +95,10 @@ describe('HubSpotClient against the simulator', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HubSpotApiError);
     expect((error as HubSpotApiError).status).toBe(409);
+    expect((error as HubSpotApiError).reason).toContain(
+      '/channel-account-staging-tokens/{accountToken}',
+    );
+    expect((error as HubSpotApiError).reason).not.toContain(accountToken);
   });
 
   it('uploads an attachment into the channel folder, publishes it, reads the message and sets its status', async () => {

@@ -42,6 +42,11 @@ export interface HubSpotRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path with parameters filled in (see expandPath). */
   path: string;
+  /**
+   * The path as logged and put in error messages, when `path` holds a secret (an access token,
+   * a staging token): e.g. `/oauth/v1/access-tokens/{token}`.
+   */
+  loggedPath?: string;
   query?: QueryInput;
   auth: HubSpotAuth;
   json?: unknown;
@@ -86,7 +91,17 @@ export class HubSpotHttp {
   async json<T>(request: HubSpotRequest): Promise<T> {
     const { response, done } = await this.send(request, 'all');
     try {
-      const text = await response.text();
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw mapTransportError(
+          error,
+          operationOf(request),
+          false,
+          request.signal?.aborted ?? false,
+        );
+      }
       if (!text) return undefined as T;
       try {
         return JSON.parse(text) as T;
@@ -253,6 +268,8 @@ export class HubSpotHttp {
 }
 
 /** `METHOD /path` without the query string (it may carry the developer key). */
-export function operationOf(request: Pick<HubSpotRequest, 'method' | 'path'>): string {
-  return `${request.method} ${request.path}`;
+export function operationOf(
+  request: Pick<HubSpotRequest, 'method' | 'path' | 'loggedPath'>,
+): string {
+  return `${request.method} ${request.loggedPath ?? request.path}`;
 }

@@ -2,6 +2,8 @@ import type { HubSpotHttp } from '../client/hubspot-http';
 import type { components } from '../client/generated/oauth-v1';
 import { expandPath } from '../client/path';
 
+const ACCESS_TOKEN_INFO = '/oauth/v1/access-tokens/{token}' as const;
+
 export type AccessTokenInfo = components['schemas']['AccessTokenInfoResponse'];
 
 /** A token endpoint answer, normalised (v1 is snake_case; dated endpoints may be camelCase). */
@@ -72,7 +74,8 @@ export class OAuthTokenApi {
   async accessTokenInfo(accessToken: string): Promise<AccessTokenInfo> {
     return this.http.json<AccessTokenInfo>({
       method: 'GET',
-      path: expandPath('/oauth/v1/access-tokens/{token}', { token: accessToken }),
+      path: expandPath(ACCESS_TOKEN_INFO, { token: accessToken }),
+      loggedPath: ACCESS_TOKEN_INFO,
       auth: { type: 'none' },
     });
   }
