@@ -9,7 +9,7 @@ import { ObservabilityModule } from './core/observability/observability.module';
 import { PluginsModule } from './core/plugins/plugins.module';
 import { GATEWAY_LOGGER, LOADED_PLUGINS, PUBLIC_URL } from './core/plugins/adapter-supervisor';
 import { GATEWAY_CONFIG } from './core/config/config.tokens';
-import { GatewayQueueModule } from './core/queue/gateway-queue.module';
+import { QueueModule } from './core/queue/queue.module';
 import { GatewayLifecycle } from './gateway-lifecycle';
 
 /** The gateway: core services, the HubSpot module and the enabled plugins' adapters. */
@@ -28,7 +28,7 @@ export class AppModule {
           retryAttempts: parseDatabaseUrl(config.DATABASE_URL).kind === 'sqlite' ? 1 : 5,
         }),
         MetricsModule,
-        GatewayQueueModule.forRoot({ redisUrl: config.REDIS_URL }),
+        QueueModule.forRoot({ redisUrl: config.REDIS_URL, manageLifecycle: false }),
         PluginsModule,
         ObservabilityModule,
         AdminModule,

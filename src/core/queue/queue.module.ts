@@ -5,6 +5,7 @@ import {
   Injectable,
   Module,
   type OnApplicationBootstrap,
+  type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -29,6 +30,11 @@ export interface QueueModuleOptions extends Omit<QueueDriverOptions, 'observer'>
   stopTimeoutMs?: number;
   /** Wins over a QUEUE_OBSERVER provider. */
   observer?: QueueObserver;
+  /**
+   * Start the queue at application bootstrap and stop it before shutdown (default true). The
+   * gateway sets false: its own lifecycle stops the adapters first, then the queue.
+   */
+  manageLifecycle?: boolean;
 }
 
 export interface QueueModuleAsyncOptions {
@@ -66,11 +72,41 @@ export class QueueLifecycle implements OnApplicationBootstrap, BeforeApplication
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.start();
+    if (this.options.manageLifecycle !== false) await this.queue.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.queue.stop(this.options.stopTimeoutMs ?? 10_000);
+    if (this.options.manageLifecycle !== false) {
+      await this.queue.stop(this.options.stopTimeoutMs ?? 10_000);
+    }
+  }
+}
+
+const QUEUE_DATA_SOURCE = Symbol('QUEUE_DATA_SOURCE');
+
+/**
+ * TypeORM's SQLite driver has one connection: a transaction opened by the queue's group commit
+ * would swallow (and on rollback, undo) any repository write issued meanwhile. On SQLite the
+ * queue therefore gets a connection of its own to the same WAL database, and the busy timeout
+ * serialises the two writers. PostgreSQL pools connections, so there the DataSource is shared.
+ */
+async function queueDataSource(dataSource: DataSource): Promise<DataSource> {
+  if (dataSource.options.type !== 'sqlite') return dataSource;
+  return new DataSource({ ...dataSource.options, migrationsRun: false }).initialize();
+}
+
+/** Closes the queue's own SQLite connection (the queue has stopped by then). */
+@Injectable()
+class QueueDataSourceCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(QUEUE_DATA_SOURCE) private readonly queueConnection: DataSource,
+    private readonly shared: DataSource,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.queueConnection !== this.shared && this.queueConnection.isInitialized) {
+      await this.queueConnection.destroy();
+    }
   }
 }
 
@@ -101,9 +137,15 @@ export class QueueModule {
       global: true,
       providers: [
         ...optionsProviders,
+        { provide: QUEUE_DATA_SOURCE, inject: [DataSource], useFactory: queueDataSource },
+        QueueDataSourceCloser,
         {
           provide: JobQueue,
-          inject: [DataSource, QUEUE_MODULE_OPTIONS, { token: QUEUE_OBSERVER, optional: true }],
+          inject: [
+            QUEUE_DATA_SOURCE,
+            QUEUE_MODULE_OPTIONS,
+            { token: QUEUE_OBSERVER, optional: true },
+          ],
           useFactory: (
             dataSource: DataSource,
             options: QueueModuleOptions,
