@@ -30,7 +30,9 @@ export class DeadLetterEntity {
   lastError!: string;
 
   /** True when a PermanentError stopped the job; false when it ran out of attempts. */
-  @Column({ type: 'boolean', default: false })
+  // No database default: SQLite and PostgreSQL spell a boolean default differently, which would
+  // make the schema-drift check fail on one of them. Both drivers always write the value.
+  @Column({ type: 'boolean' })
   permanent!: boolean;
 
   /** 'embedded' or 'bull'. */

@@ -52,7 +52,7 @@ export class QueueTables1764000001000 implements MigrationInterface {
           { name: 'payload', type: 'text' },
           { name: 'attempts', type: 'integer' },
           { name: 'last_error', type: 'text' },
-          { name: 'permanent', type: 'boolean', default: false },
+          { name: 'permanent', type: 'boolean' },
           { name: 'driver', type: 'varchar', length: '16' },
           { name: 'enqueued_at', type: 'bigint' },
           { name: 'failed_at', type: 'bigint' },
