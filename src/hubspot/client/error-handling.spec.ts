@@ -21,7 +21,6 @@ describe('HubSpot error mapping against the simulator', () => {
       { rateLimit: { enabled: true, max: 3, intervalMs: 10_000, retryAfterHeader: true } },
       // The client's own limiter is set above the simulator's limit to provoke real 429s.
       {
-        timeoutMs: 1_500,
         rateLimit: {
           window: { max: 1000, intervalMs: 10_000 },
           adoptServerLimits: false,
@@ -73,10 +72,15 @@ describe('HubSpot error mapping against the simulator', () => {
 
   it('turns a timeout into a retryable transport error', async () => {
     const other = (await h.install()).portalId;
-    h.sim.faults.add({ method: 'GET', path: INBOXES, delayMs: 2_500, count: 1 });
-    const error = (await h.kit.client
-      .forPortal(other)
-      .conversations.listInboxes()
+    await h.kit.client.forPortal(other).conversations.listInboxes(); // token and validator warm
+    h.sim.faults.add({ method: 'GET', path: INBOXES, delayMs: 2_000, count: 1 });
+    const error = (await h.kit.http
+      .json({
+        method: 'GET',
+        path: INBOXES,
+        auth: { type: 'portal', portalId: other },
+        timeoutMs: 500,
+      })
       .catch((e: unknown) => e)) as HubSpotTransportError;
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.kind).toBe('timeout');

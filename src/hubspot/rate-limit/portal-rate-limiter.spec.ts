@@ -39,15 +39,14 @@ describe(PortalRateLimiter.name, () => {
     expect(busiestWindow(granted, 200)).toBeLessThanOrEqual(5);
     // 30 requests at 5 per 200 ms: 6 windows, the first one immediate -> about 1 s.
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(Date.now() - started).toBeLessThan(1_600);
+    expect(Date.now() - started).toBeLessThan(4_000); // generous: shared CI machines
   });
 
   it('keeps portals apart', async () => {
-    const sut = small();
+    const sut = small({ maxWaitMs: 50 });
     for (let i = 0; i < 5; i++) await sut.acquire('a');
-    const started = Date.now();
-    await sut.acquire('b');
-    expect(Date.now() - started).toBeLessThan(50);
+    await expect(sut.acquire('a')).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(sut.acquire('b')).resolves.toBeDefined();
   });
 
   it('holds a slot while the request is in flight, then one interval after the answer', async () => {

@@ -62,7 +62,7 @@ describe('HubSpot client state shared through Redis', () => {
       expect(busiestWindow(granted, 300)).toBeLessThanOrEqual(5);
       // 30 requests, 5 per 300 ms: the last batch may start after 5 windows -> about 1.5 s.
       expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
-      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(Date.now() - started).toBeLessThan(6_000); // generous: shared CI machines
     });
 
     it('shares the pause after a 429 and the daily cap', async () => {
