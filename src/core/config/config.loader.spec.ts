@@ -1,21 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from './config-error';
+import { problemsOf } from './testing/problems-of';
 import { enabledAdapterNames, loadGatewayConfig } from './config.loader';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'gw-config-'));
-}
-
-function problemsOf(fn: () => unknown): { key: string; message: string }[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('loadGatewayConfig', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../config/config-error';
+import { problemsOf } from '../config/testing/problems-of';
 import { GatewayConfig } from '../config/gateway-config';
 import { discoverPlugins } from './plugin-discovery';
 import { loadEnabledPlugins } from './plugin-loader';
@@ -35,16 +35,6 @@ function configWith(adapters: GatewayConfig['adapters']): GatewayConfig {
   const config = new GatewayConfig();
   config.adapters = adapters;
   return config;
-}
-
-function problemsOf(fn: () => unknown): { key: string; message: string }[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('plugin discovery and loading', () => {
