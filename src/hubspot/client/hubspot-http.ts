@@ -1,4 +1,4 @@
-import { RetryableError } from '../../core/adapter/errors';
+import { PermanentError, RetryableError } from '../../core/adapter/errors';
 import type { PortalRateLimiter, RequestKind } from '../rate-limit/portal-rate-limiter';
 import { observationOf } from '../rate-limit/portal-rate-limiter';
 import type { AccessTokenProvider } from './access-token-provider';
@@ -230,11 +230,18 @@ export class HubSpotHttp {
   private developerQuery(auth: HubSpotAuth): QueryInput {
     if (auth.type !== 'developer') return {};
     if (!this.options.developerApiKey) {
-      throw new Error('HUBSPOT_DEVELOPER_API_KEY is required for the custom-channel endpoints');
+      throw new PermanentError(
+        'HUBSPOT_DEVELOPER_API_KEY is required for the custom-channel endpoints',
+        { code: 'CONFIGURATION' },
+      );
     }
     const query: QueryInput = { hapikey: this.options.developerApiKey };
     if (auth.withAppId) {
-      if (!this.options.appId) throw new Error('HUBSPOT_APP_ID is required to register channels');
+      if (!this.options.appId) {
+        throw new PermanentError('HUBSPOT_APP_ID is required to register channels', {
+          code: 'CONFIGURATION',
+        });
+      }
       query.appId = this.options.appId;
     }
     return query;
