@@ -1,0 +1,60 @@
+import type { AdapterManifest } from '../../src/core/adapter';
+import { TWILIO_MAX_BODY } from './text-splitter';
+
+export const ACCOUNT_SID_PATTERN = '^AC[0-9a-fA-F]{32}$';
+/** An E.164 number as typed (spaces, dashes, brackets allowed) or a Messaging Service SID. */
+export const FROM_PATTERN = '^(MG[0-9a-fA-F]{32}|\\s*(\\+|00)[0-9 ().\\-/]{6,24})$';
+
+export const smsManifest: AdapterManifest = {
+  id: 'sms',
+  displayName: 'SMS',
+  description:
+    'SMS and MMS through Twilio Programmable Messaging: customers text a Twilio number, agents answer from HubSpot.',
+  version: '0.1.0',
+  deliveryIdentifierType: 'HS_PHONE_NUMBER',
+  credentials: [
+    {
+      key: 'accountSid',
+      label: 'Twilio Account SID',
+      secret: false,
+      required: true,
+      pattern: ACCOUNT_SID_PATTERN,
+      placeholder: 'AC0123456789abcdef0123456789abcdef',
+      help: 'Twilio Console > Account Info: the Account SID (starts with AC).',
+    },
+    {
+      key: 'authToken',
+      label: 'Twilio Auth Token',
+      secret: true,
+      required: true,
+      help: 'Twilio Console > Account Info: the Auth Token. It also verifies Twilio webhook signatures.',
+    },
+    {
+      key: 'from',
+      label: 'Sender: phone number or Messaging Service SID',
+      secret: false,
+      required: true,
+      pattern: FROM_PATTERN,
+      placeholder: '+15017122661',
+      help: 'A number of this Twilio account in international format (Phone Numbers > Active numbers), or a Messaging Service SID (starts with MG).',
+    },
+  ],
+  inbound: {
+    attachments: ['image', 'audio', 'video', 'file'],
+    edits: false,
+    replies: false,
+  },
+  outbound: {
+    formatting: 'plain',
+    richText: [],
+    // MMS needs media at public URLs Twilio fetches; the gateway cannot host files yet (README).
+    attachments: [],
+    allowedMimeTypes: [],
+    maxAttachmentCount: 0,
+    maxAttachmentSizeBytes: 0,
+    maxTextLength: TWILIO_MAX_BODY,
+    replies: false,
+    readReceipts: true,
+    asyncDeliveryStatus: true,
+  },
+};
