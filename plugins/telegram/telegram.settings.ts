@@ -1,0 +1,39 @@
+/**
+ * Settings of the `adapters.telegram` config section.
+ */
+import { IsIn, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
+
+export type TelegramReceiveMode = 'webhook' | 'polling';
+
+export class TelegramSettings {
+  /** How updates arrive: a webhook at the account's webhook URL (default) or getUpdates polling. */
+  @IsOptional()
+  @IsIn(['webhook', 'polling'])
+  mode?: TelegramReceiveMode;
+
+  /** Bot API root, without a trailing slash (default https://api.telegram.org). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  apiRoot?: string;
+
+  /** getUpdates long-poll timeout in seconds (polling mode; default 30). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  pollingTimeoutSeconds?: number;
+
+  /** Pause after a failed getUpdates before the next try, in ms (default 3000). */
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  pollingRetryDelayMs?: number;
+
+  /** How long album (media group) items are collected before one event is emitted (default 800). */
+  @IsOptional()
+  @IsInt()
+  @Min(50)
+  @Max(10_000)
+  mediaGroupWaitMs?: number;
+}
