@@ -1,0 +1,38 @@
+import { InMemoryStateStore } from '../../../test/conformance';
+import { classifyKeyword, OptOutRegistry } from '../opt-out';
+
+describe('opt-out keywords', () => {
+  it.each([
+    ['STOP', 'STOP'],
+    ['  stop ', 'STOP'],
+    ['Unsubscribe', 'STOP'],
+    ['cancel', 'STOP'],
+    ['END', 'STOP'],
+    ['quit', 'STOP'],
+    ['START', 'START'],
+    ['unstop', 'START'],
+    ['help', 'HELP'],
+  ])('%p is %s', (body, keyword) => {
+    expect(classifyKeyword(body)).toBe(keyword);
+  });
+
+  it('matches whole messages only', () => {
+    expect(classifyKeyword('please stop calling')).toBeUndefined();
+    expect(classifyKeyword('STOP IT')).toBeUndefined();
+  });
+
+  it("trusts Twilio's OptOutType (custom keywords)", () => {
+    expect(classifyKeyword('ARRET', 'STOP')).toBe('STOP');
+  });
+
+  it('records STOP per customer and clears it on START', async () => {
+    const registry = new OptOutRegistry(new InMemoryStateStore());
+    await registry.apply('+15550001', 'STOP', 'stop', '2026-01-01T00:00:00Z');
+    expect(await registry.isOptedOut('+15550001')).toBe(true);
+    expect(await registry.isOptedOut('+15550002')).toBe(false);
+    await registry.apply('+15550001', 'HELP', 'help', '2026-01-01T00:00:01Z');
+    expect(await registry.isOptedOut('+15550001')).toBe(true);
+    await registry.apply('+15550001', 'START', 'start', '2026-01-01T00:00:02Z');
+    expect(await registry.isOptedOut('+15550001')).toBe(false);
+  });
+});
