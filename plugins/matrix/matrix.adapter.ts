@@ -1,0 +1,110 @@
+/**
+ * The Matrix adapter, bot mode: one ordinary Matrix account per channel account, receiving
+ * through a /sync loop and sending through the client-server API.
+ */
+import {
+  PermanentError,
+  type AccountContext,
+  type AccountIdentity,
+  type AttachmentStream,
+  type ChannelAdapter,
+  type Credentials,
+  type InboundBinaryAttachment,
+  type OutboundMessage,
+  type PluginContext,
+  type SendResult,
+} from '../../src/core/adapter';
+import { validateMatrixCredentials } from './matrix-credentials';
+import { toGatewayError } from './matrix-errors';
+import { CLIENT_V3, MatrixHttpClient } from './matrix-http';
+import { downloadMedia } from './matrix-media';
+import { sendMessage } from './matrix-outbound';
+import { encryptedRoomKey } from './matrix-room-info';
+import { MatrixSyncLoop } from './matrix-sync';
+import { MATRIX_MAX_TEXT_LENGTH, matrixManifest } from './matrix.manifest';
+import type { MatrixSettings } from './matrix.settings';
+
+export class MatrixAdapter implements ChannelAdapter {
+  readonly manifest = matrixManifest;
+  private readonly loops = new Map<string, MatrixSyncLoop>();
+  private readonly starting = new Map<string, Promise<void>>();
+
+  constructor(private readonly context: PluginContext<MatrixSettings>) {}
+
+  validateCredentials(credentials: Credentials): Promise<AccountIdentity> {
+    return validateMatrixCredentials(credentials);
+  }
+
+  async startReceiving(account: AccountContext): Promise<void> {
+    if (this.context.settings.mode === 'appservice') {
+      throw new PermanentError('Matrix appservice mode is not implemented yet; use mode "bot"');
+    }
+    const pending = this.starting.get(account.accountId);
+    if (pending) return pending;
+    if (this.loops.has(account.accountId)) return;
+    const start = this.start(account).finally(() => this.starting.delete(account.accountId));
+    this.starting.set(account.accountId, start);
+    return start;
+  }
+
+  private async start(account: AccountContext): Promise<void> {
+    const client = clientFor(account);
+    let userId: string;
+    try {
+      const me = await client.json<{ user_id?: unknown }>({ path: `${CLIENT_V3}/account/whoami` });
+      if (typeof me.user_id !== 'string') throw new Error('whoami gave no user_id');
+      userId = me.user_id;
+    } catch (error) {
+      throw toGatewayError(error, 'start receiving');
+    }
+    const loop = new MatrixSyncLoop(account, client, userId, {
+      timeoutMs: this.context.settings.syncTimeoutMs ?? 30_000,
+      retryDelayMs: this.context.settings.syncRetryDelayMs ?? 1000,
+      autoJoin: this.context.settings.autoJoin ?? true,
+    });
+    await loop.start();
+    this.loops.set(account.accountId, loop);
+    account.logger.info('matrix: receiving through /sync', { userId });
+  }
+
+  async stopReceiving(accountId: string): Promise<void> {
+    await this.starting.get(accountId)?.catch(() => undefined);
+    const loop = this.loops.get(accountId);
+    this.loops.delete(accountId);
+    await loop?.stop();
+  }
+
+  openAttachment(
+    account: AccountContext,
+    attachment: InboundBinaryAttachment,
+  ): Promise<AttachmentStream> {
+    return downloadMedia(clientFor(account), attachment.ref, {
+      fileName: attachment.fileName,
+      mimeType: attachment.mimeType,
+    });
+  }
+
+  async send(account: AccountContext, message: OutboundMessage): Promise<SendResult> {
+    if (await account.state.get<boolean>(encryptedRoomKey(message.conversation.externalId))) {
+      throw new PermanentError(
+        'This Matrix room is end-to-end encrypted; the gateway cannot send to encrypted rooms yet',
+        { code: 'E2EE_UNSUPPORTED' },
+      );
+    }
+    const ids = await sendMessage(clientFor(account), message, MATRIX_MAX_TEXT_LENGTH);
+    return { externalMessageIds: ids };
+  }
+
+  async shutdown(): Promise<void> {
+    const ids = [...this.loops.keys()];
+    await Promise.all(ids.map((id) => this.stopReceiving(id)));
+  }
+}
+
+function clientFor(account: AccountContext): MatrixHttpClient {
+  const { homeserverUrl, accessToken } = account.credentials;
+  if (!homeserverUrl || !accessToken) {
+    throw new PermanentError('The Matrix account has no homeserver URL or access token');
+  }
+  return new MatrixHttpClient(homeserverUrl, accessToken);
+}
