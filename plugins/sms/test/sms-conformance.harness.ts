@@ -29,7 +29,13 @@ const FAST_TIMING = {
   deliveredToReadMs: 2,
 };
 
-export function createSmsConformanceHarness(): ConformanceHarness<SmsHarnessAccount> {
+export interface SmsConformanceHarness extends ConformanceHarness<SmsHarnessAccount> {
+  /** The simulator, for the plugin's own integration tests. */
+  simulator(): TwilioSimulator;
+  createAccount(): Promise<SmsHarnessAccount>;
+}
+
+export function createSmsConformanceHarness(): SmsConformanceHarness {
   let sim: TwilioSimulator | undefined;
   const numbers = new Map<string, PhoneNumber>();
   const tokens = new Map<string, string>();
@@ -70,6 +76,7 @@ export function createSmsConformanceHarness(): ConformanceHarness<SmsHarnessAcco
   };
 
   return {
+    simulator,
     async start() {
       const proxyUrl = await proxy.start();
       sim = await startTwilioSimulator({ publicBaseUrl: proxyUrl, timing: FAST_TIMING });
