@@ -74,7 +74,7 @@ export class MatrixSyncLoop {
         const since = await this.account.state.get<string>(SINCE_KEY);
         const response = await this.sync(since, this.options.timeoutMs);
         await this.process(response, false);
-        if (this.abort.signal.aborted) return;
+        // Every emit of the batch resolved (a stop mid-batch throws above): safe to move on.
         await this.account.state.set(SINCE_KEY, response.next_batch);
         delay = this.options.retryDelayMs;
       } catch (error) {
