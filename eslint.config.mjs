@@ -42,7 +42,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: 'plugins/', message: 'HubSpot code never imports a plugin.' }] },
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+plugins/', message: 'HubSpot code never imports a plugin.' },
+          ],
+        },
       ],
     },
   },

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
+import { HubSpotClientModule } from './hubspot/hubspot-client.module';
 import type { PreparedGateway } from './prepare-gateway';
 import { SecretRedactor } from './core/logging';
 import { parseDatabaseUrl } from './core/persistence/database-options';
@@ -7,7 +8,9 @@ import { PersistenceModule } from './core/persistence/persistence.module';
 import { MetricsModule } from './core/observability/metrics.module';
 import { ObservabilityModule } from './core/observability/observability.module';
 import { PluginsModule } from './core/plugins/plugins.module';
-import { GATEWAY_LOGGER, LOADED_PLUGINS, PUBLIC_URL } from './core/plugins/adapter-supervisor';
+import { GATEWAY_LOGGER } from './core/logging';
+import { LOADED_PLUGINS } from './core/plugins/adapter-supervisor';
+import { PUBLIC_URL } from './core/config/config.tokens';
 import { GATEWAY_CONFIG } from './core/config/config.tokens';
 import { QueueModule } from './core/queue/queue.module';
 import { GatewayLifecycle } from './gateway-lifecycle';
@@ -30,6 +33,7 @@ export class AppModule {
         MetricsModule,
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, manageLifecycle: false }),
         PluginsModule,
+        HubSpotClientModule.forRoot({ loggerToken: GATEWAY_LOGGER }),
         ObservabilityModule,
         AdminModule,
       ],

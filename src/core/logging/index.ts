@@ -1,3 +1,4 @@
 export * from './logger';
 export * from './nest-pino.logger';
 export * from './secret-redactor';
+export * from './logger.tokens';

@@ -3,10 +3,18 @@ import { DataSource } from 'typeorm';
 import { reasonOf } from '../adapter';
 import { JobQueue, type QueueStats } from '../queue/job-queue';
 import { AdapterSupervisor, type AdapterHealth } from '../plugins/adapter-supervisor';
+import { InstallRepository } from '../persistence/repositories/install.repository';
 
 export interface ComponentHealth {
   status: 'ok' | 'error';
   error?: string;
+}
+
+export interface InstallHealth {
+  portalId: string;
+  status: 'active' | 'broken';
+  /** Why HubSpot access is broken (refresh token rejected, app uninstalled...). */
+  reason?: string;
 }
 
 export interface GatewayHealth {
@@ -14,6 +22,8 @@ export interface GatewayHealth {
   status: 'ok' | 'degraded' | 'error';
   database: ComponentHealth & { type: string };
   queue: ComponentHealth & { stats?: QueueStats };
+  /** HubSpot portals that installed the app. */
+  hubspot: { installs: InstallHealth[] };
   adapters: AdapterHealth[];
 }
 
@@ -24,11 +34,14 @@ export class HealthService {
     private readonly dataSource: DataSource,
     private readonly queue: JobQueue,
     private readonly supervisor: AdapterSupervisor,
+    private readonly installs: InstallRepository,
   ) {}
 
   async check(): Promise<GatewayHealth> {
     const [database, queue] = await Promise.all([this.checkDatabase(), this.checkQueue()]);
+    const installs = database.status === 'ok' ? await this.installHealth() : [];
     const adapters = this.supervisor.health();
+    const brokenInstall = installs.some((install) => install.status === 'broken');
     const adapterTrouble = adapters.some(
       (adapter) =>
         adapter.state === 'failed' ||
@@ -37,10 +50,19 @@ export class HealthService {
     const status =
       database.status === 'error' || queue.status === 'error'
         ? 'error'
-        : adapterTrouble
+        : adapterTrouble || brokenInstall
           ? 'degraded'
           : 'ok';
-    return { status, database, queue, adapters };
+    return { status, database, queue, hubspot: { installs }, adapters };
+  }
+
+  private async installHealth(): Promise<InstallHealth[]> {
+    const installs = await this.installs.list();
+    return installs.map((install) => ({
+      portalId: install.portalId,
+      status: install.status,
+      ...(install.brokenReason ? { reason: install.brokenReason } : {}),
+    }));
   }
 
   private async checkDatabase(): Promise<GatewayHealth['database']> {

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { InboundEvent } from '../adapter';
-import type { GatewayLogger } from '../logging';
+import { GATEWAY_LOGGER, type GatewayLogger } from '../logging';
 import { MetricsService } from '../observability/metrics.service';
 import { ProcessedEventRepository } from '../persistence/repositories/processed-event.repository';
 import type { ReceivingAccount } from '../plugins/account-directory';
 import { InboundEventSink } from '../plugins/account-context.factory';
-import { GATEWAY_LOGGER } from '../plugins/adapter-supervisor';
 import { JobQueue } from '../queue/job-queue';
 import {
   INBOUND_QUEUE,

@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccountContext, ChannelAdapter } from '../adapter';
 import { reasonOf } from '../adapter';
-import { toAdapterLogger, type GatewayLogger } from '../logging';
+import { GATEWAY_LOGGER, toAdapterLogger, type GatewayLogger } from '../logging';
+import { PUBLIC_URL } from '../config/config.tokens';
 import { MetricsService } from '../observability/metrics.service';
 import { AccountDirectory, type ReceivingAccount } from './account-directory';
 import { AccountContextFactory } from './account-context.factory';
 import type { LoadedPlugin } from './plugin-loader';
 
 export const LOADED_PLUGINS = Symbol('LOADED_PLUGINS');
-export const GATEWAY_LOGGER = Symbol('GATEWAY_LOGGER');
-export const PUBLIC_URL = Symbol('PUBLIC_URL');
 
 export type AdapterState = 'running' | 'failed';
 export type AccountState = 'starting' | 'receiving' | 'retrying' | 'stopped';

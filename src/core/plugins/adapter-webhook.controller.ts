@@ -2,7 +2,9 @@ import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AdapterWebhookRequest } from '../adapter';
 import { type GatewayLogger } from '../logging';
-import { AdapterSupervisor, GATEWAY_LOGGER, PUBLIC_URL } from './adapter-supervisor';
+import { PUBLIC_URL } from '../config/config.tokens';
+import { GATEWAY_LOGGER } from '../logging';
+import { AdapterSupervisor } from './adapter-supervisor';
 
 /**
  * Platform webhooks: `${PUBLIC_URL}/adapters/<adapter>/<account>[/<sub-path>]`. The body arrives

@@ -8,7 +8,8 @@ import {
   InboundEventSink,
   type AccountContextHooks,
 } from './account-context.factory';
-import { GATEWAY_LOGGER, PUBLIC_URL } from './adapter-supervisor';
+import { PUBLIC_URL } from '../config/config.tokens';
+import { GATEWAY_LOGGER } from '../logging';
 
 @Injectable()
 export class DefaultAccountContextFactory extends AccountContextFactory {
