@@ -4,7 +4,7 @@
  */
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { AccountContext } from '../../src/core/adapter';
+import { InvalidCredentialsError, type AccountContext } from '../../src/core/adapter';
 import { mapTelegramError } from './telegram-errors';
 import { ALLOWED_UPDATES } from './telegram-updates';
 
@@ -18,6 +18,7 @@ export interface PollerOptions {
 export class TelegramPoller {
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
+  private warned = false;
 
   constructor(
     private readonly api: Api,
@@ -60,6 +61,10 @@ export class TelegramPoller {
       } catch (error) {
         if (this.stopped) return;
         const mapped = mapTelegramError(error);
+        if (mapped instanceof InvalidCredentialsError && !this.warned) {
+          this.warned = true;
+          this.account.reportWarning(`Telegram polling stopped working: ${mapped.reason}`);
+        }
         this.account.logger.warn('telegram: getUpdates failed, retrying', {
           error: mapped instanceof Error ? mapped.message : String(mapped),
         });

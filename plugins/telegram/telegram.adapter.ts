@@ -140,7 +140,7 @@ export class TelegramAdapter implements ChannelAdapter {
     request: AdapterWebhookRequest,
   ): Promise<AdapterWebhookResponse> {
     const secret = await account.state.get<string>(SECRET_KEY);
-    if (!secretMatches(secret, request.headers[SECRET_HEADER])) {
+    if (!secretMatches(secret, headerOf(request, SECRET_HEADER))) {
       return { status: 401, body: { ok: false, error: 'secret token is wrong' } };
     }
     if (request.method !== 'POST') return { status: 405 };
@@ -222,6 +222,12 @@ export class TelegramAdapter implements ChannelAdapter {
     }
     return api;
   }
+}
+
+/** A request header by name, whatever case the HTTP layer kept. */
+function headerOf(request: AdapterWebhookRequest, name: string): string | undefined {
+  const found = Object.entries(request.headers).find(([key]) => key.toLowerCase() === name);
+  return found?.[1];
 }
 
 function tokenOf(account: AccountContext): string {
