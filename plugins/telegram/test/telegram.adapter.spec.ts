@@ -208,6 +208,37 @@ describe('TelegramAdapter', () => {
     });
   });
 
+  describe('send recoveries', () => {
+    it('sends a part again as plain text when Telegram cannot parse its HTML', async () => {
+      const { token, chatId, context } = await createBotAccount(sim);
+      await sim.addFault({
+        token,
+        method: 'sendMessage',
+        kind: 'error',
+        status: 400,
+        description: "Bad Request: can't parse entities: Unsupported start tag",
+        count: 1,
+      });
+      const result = await adapter.send(
+        context,
+        outbound(chatId, { text: 'a < b', html: '<p><b>a &lt; b</b></p>' }),
+      );
+      expect(result.externalMessageIds).toHaveLength(1);
+      const [record] = await sim.sentMessages(token, chatId);
+      expect(record.messages[0]).toMatchObject({ text: 'a < b' });
+      expect(record.params.parse_mode).toBeUndefined();
+    });
+
+    it('maps a dropped connection to a RetryableError', async () => {
+      const { token, chatId, context } = await createBotAccount(sim);
+      await sim.addFault({ token, kind: 'drop', count: 1 });
+      const error = await adapter
+        .send(context, outbound(chatId, { text: 'x' }))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RetryableError);
+    });
+  });
+
   describe('openAttachment', () => {
     it('refuses a file over 20 MB as permanently too large', async () => {
       const { token, chatId, context } = await createBotAccount(sim);
