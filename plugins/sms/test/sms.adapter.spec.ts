@@ -230,6 +230,64 @@ describe('SmsAdapter on the Twilio simulator', () => {
     expect(account.context.emitted.at(-1)).toMatchObject({ text: 'via the proxy' });
   });
 
+  it('status callbacks out of order or duplicated never go back', async () => {
+    const account = await receivingAccount();
+    const url = `${account.context.webhookUrl}/status`;
+    const callback = (status: string, errorCode?: string): AdapterWebhookRequest => {
+      const params: Record<string, string> = {
+        MessageSid: `SM${'7'.repeat(32)}`,
+        MessageStatus: status,
+        To: account.platform.customer,
+        From: account.platform.number,
+      };
+      if (errorCode) params.ErrorCode = errorCode;
+      return {
+        method: 'POST',
+        subPath: '/status',
+        publicUrl: url,
+        headers: {
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(
+            account.platform.authToken,
+            url,
+            params,
+          ),
+        },
+        query: {},
+        rawBody: Buffer.from(new URLSearchParams(params).toString()),
+      };
+    };
+    for (const [status, code] of [
+      ['sent'],
+      ['undelivered', '30005'],
+      ['delivered'],
+      ['sent'],
+      ['undelivered', '30005'],
+    ] as [string, string?][]) {
+      expect((await adapter.handleWebhook(account.context, callback(status, code))).status).toBe(
+        200,
+      );
+    }
+    expect(account.context.emitted.map((e) => (e.type === 'status' ? e.status : e.type))).toEqual([
+      'SENT',
+      'FAILED',
+    ]);
+  });
+
+  it('a webhook Twilio sends twice gives the same event twice (same eventId)', async () => {
+    const account = await receivingAccount();
+    sim.addFault({ target: 'webhook', kind: 'duplicate', webhookKind: 'inbound', count: 1 });
+    const since = account.context.emitted.length;
+    await sim.injectInbound({
+      from: account.platform.customer,
+      to: account.platform.number,
+      body: 'twice',
+    });
+    await account.context.waitForEvent((e) => e.type === 'message', { since });
+    await sim.waitFor(() => account.context.emitted.length - since >= 2, 3000, 'the duplicate');
+    const [first, second] = account.context.emitted.slice(since);
+    expect(second).toEqual(first);
+  });
+
   it('answers 404 for unknown sub-paths and 503 when not receiving (signature still first)', async () => {
     const account = await receivingAccount();
     const url = `${account.context.webhookUrl}/other`;
