@@ -2,23 +2,24 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
 import { HubSpotClientModule } from './hubspot/hubspot-client.module';
 import type { PreparedGateway } from './prepare-gateway';
-import { SecretRedactor } from './core/logging';
 import { parseDatabaseUrl } from './core/persistence/database-options';
 import { PersistenceModule } from './core/persistence/persistence.module';
 import { MetricsModule } from './core/observability/metrics.module';
 import { ObservabilityModule } from './core/observability/observability.module';
 import { PluginsModule } from './core/plugins/plugins.module';
-import { GATEWAY_LOGGER } from './core/logging';
+import { GATEWAY_LOGGER, SecretRedactor } from './core/logging';
 import { LOADED_PLUGINS } from './core/plugins/adapter-supervisor';
-import { PUBLIC_URL } from './core/config/config.tokens';
-import { GATEWAY_CONFIG } from './core/config/config.tokens';
+import { GATEWAY_CONFIG, PUBLIC_URL } from './core/config/config.tokens';
 import { QueueModule } from './core/queue/queue.module';
 import { GatewayLifecycle } from './gateway-lifecycle';
+
+type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
 /** The gateway: core services, the HubSpot module and the enabled plugins' adapters. */
 @Module({})
 export class AppModule {
-  static forRoot(prepared: PreparedGateway): DynamicModule {
+  /** `extraModules`: more feature modules (tests use it to mount a module under development). */
+  static forRoot(prepared: PreparedGateway, extraModules: ModuleImport[] = []): DynamicModule {
     const { config } = prepared;
     return {
       module: AppModule,
@@ -36,6 +37,7 @@ export class AppModule {
         HubSpotClientModule.forRoot({ loggerToken: GATEWAY_LOGGER }),
         ObservabilityModule,
         AdminModule,
+        ...extraModules,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

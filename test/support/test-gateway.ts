@@ -23,6 +23,8 @@ export interface TestGatewayOptions {
   env?: NodeJS.ProcessEnv;
   pluginsDir?: string;
   cwd?: string;
+  /** Feature modules mounted next to the gateway's own (a module under development). */
+  modules?: Parameters<typeof createGatewayApp>[1];
 }
 
 /**
@@ -52,7 +54,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     logDestination: sink,
     pluginsDir: options.pluginsDir,
   });
-  const app = await createGatewayApp(prepared);
+  const app = await createGatewayApp(prepared, options.modules);
   await app.listen(port, '127.0.0.1');
   return {
     app,
