@@ -4,10 +4,10 @@
  * resolved (a crash or restart re-reads the batch; the gateway dedupes by eventId).
  */
 import type { AccountContext } from '../../src/core/adapter';
-import { isRecord, MatrixApiError } from './matrix-errors';
+import { MatrixApiError } from './matrix-errors';
 import { CLIENT_V3, seg, type MatrixHttpClient } from './matrix-http';
 import { MatrixRoomInfo } from './matrix-room-info';
-import { mapMatrixEvent } from './matrix.mapper';
+import { MatrixInbound } from './matrix-inbound';
 import type { MatrixEvent, SyncResponse, SyncRoomJoined } from './matrix.types';
 
 export const SINCE_KEY = 'syncSince';
@@ -42,6 +42,7 @@ export class MatrixSyncLoop {
   private readonly abort = new AbortController();
   private running?: Promise<void>;
   private readonly rooms: MatrixRoomInfo;
+  private readonly inbound: MatrixInbound;
 
   constructor(
     private readonly account: AccountContext,
@@ -50,6 +51,7 @@ export class MatrixSyncLoop {
     private readonly options: SyncOptions,
   ) {
     this.rooms = new MatrixRoomInfo(account, client, userId);
+    this.inbound = new MatrixInbound(account, this.rooms, userId, () => this.throwIfStopped());
   }
 
   /** Establishes a sync position (first start: now, history skipped), then loops in the background. */
@@ -145,45 +147,9 @@ export class MatrixSyncLoop {
         roomId,
       });
     }
-    for (const event of timeline) {
-      if (event.sender === this.userId) continue;
-      if (event.type === 'm.room.encrypted') {
-        this.account.logger.warn('matrix: encrypted message not delivered (no E2EE support)', {
-          roomId,
-          eventId: event.event_id,
-          sender: event.sender,
-        });
-        continue;
-      }
-      const displayName = await this.rooms.displayName(roomId, event.sender);
-      const message = mapMatrixEvent(event, { roomId, senderDisplayName: displayName });
-      if (!message) continue;
-      this.throwIfStopped();
-      await this.account.emit(message);
-    }
+    for (const event of timeline) await this.inbound.timelineEvent(roomId, event);
     for (const event of room.ephemeral?.events ?? []) {
-      if (event.type === 'm.receipt') await this.emitReceipts(roomId, event.content);
-    }
-  }
-
-  private async emitReceipts(roomId: string, content: Record<string, unknown>): Promise<void> {
-    for (const [eventId, byType] of Object.entries(content)) {
-      const read = isRecord(byType) ? byType['m.read'] : undefined;
-      if (!isRecord(read)) continue;
-      for (const [reader, receipt] of Object.entries(read)) {
-        if (reader === this.userId) continue;
-        if (!(await this.rooms.sentByBot(roomId, eventId))) continue;
-        const ts = isRecord(receipt) && typeof receipt.ts === 'number' ? receipt.ts : Date.now();
-        this.throwIfStopped();
-        await this.account.emit({
-          type: 'read',
-          eventId: `read:${roomId}:${reader}:${eventId}`,
-          conversation: { externalId: roomId },
-          externalMessageIds: [eventId],
-          upToAndIncluding: true,
-          timestamp: new Date(ts).toISOString(),
-        });
-      }
+      if (event.type === 'm.receipt') await this.inbound.receipts(roomId, event.content);
     }
   }
 

@@ -3,9 +3,12 @@
  * through a /sync loop and sending through the client-server API.
  */
 import {
+  InvalidCredentialsError,
   PermanentError,
   type AccountContext,
   type AccountIdentity,
+  type AdapterWebhookRequest,
+  type AdapterWebhookResponse,
   type AttachmentStream,
   type ChannelAdapter,
   type Credentials,
@@ -14,6 +17,7 @@ import {
   type PluginContext,
   type SendResult,
 } from '../../src/core/adapter';
+import { hasHsToken, MatrixAppserviceReceiver } from './matrix-appservice';
 import { validateMatrixCredentials } from './matrix-credentials';
 import { toGatewayError } from './matrix-errors';
 import { CLIENT_V3, MatrixHttpClient } from './matrix-http';
@@ -29,19 +33,31 @@ export class MatrixAdapter implements ChannelAdapter {
   private readonly loops = new Map<string, MatrixSyncLoop>();
   private readonly starting = new Map<string, Promise<void>>();
 
-  constructor(private readonly context: PluginContext<MatrixSettings>) {}
+  private readonly appservices = new Map<string, MatrixAppserviceReceiver>();
+  /** Only in appservice mode: bot mode receives through /sync and has no webhook. */
+  readonly handleWebhook?: (
+    account: AccountContext,
+    request: AdapterWebhookRequest,
+  ) => Promise<AdapterWebhookResponse>;
 
-  validateCredentials(credentials: Credentials): Promise<AccountIdentity> {
-    return validateMatrixCredentials(credentials);
+  constructor(private readonly context: PluginContext<MatrixSettings>) {
+    if (context.settings.mode === 'appservice') {
+      this.handleWebhook = (account, request) => this.handleTransaction(account, request);
+    }
+  }
+
+  async validateCredentials(credentials: Credentials): Promise<AccountIdentity> {
+    const identity = await validateMatrixCredentials(credentials);
+    if (this.context.settings.mode === 'appservice' && !credentials.hsToken?.trim()) {
+      throw new InvalidCredentialsError('Appservice mode needs the hs_token of the registration');
+    }
+    return identity;
   }
 
   async startReceiving(account: AccountContext): Promise<void> {
-    if (this.context.settings.mode === 'appservice') {
-      throw new PermanentError('Matrix appservice mode is not implemented yet; use mode "bot"');
-    }
     const pending = this.starting.get(account.accountId);
     if (pending) return pending;
-    if (this.loops.has(account.accountId)) return;
+    if (this.loops.has(account.accountId) || this.appservices.has(account.accountId)) return;
     const start = this.start(account).finally(() => this.starting.delete(account.accountId));
     this.starting.set(account.accountId, start);
     return start;
@@ -57,6 +73,17 @@ export class MatrixAdapter implements ChannelAdapter {
     } catch (error) {
       throw toGatewayError(error, 'start receiving');
     }
+    if (this.context.settings.mode === 'appservice') {
+      if (!account.credentials.hsToken) {
+        throw new PermanentError('Appservice mode needs the hs_token of the registration');
+      }
+      this.appservices.set(
+        account.accountId,
+        new MatrixAppserviceReceiver(account, client, userId),
+      );
+      account.logger.info('matrix: receiving appservice transactions', { userId });
+      return;
+    }
     const loop = new MatrixSyncLoop(account, client, userId, {
       timeoutMs: this.context.settings.syncTimeoutMs ?? 30_000,
       retryDelayMs: this.context.settings.syncRetryDelayMs ?? 1000,
@@ -69,6 +96,7 @@ export class MatrixAdapter implements ChannelAdapter {
 
   async stopReceiving(accountId: string): Promise<void> {
     await this.starting.get(accountId)?.catch(() => undefined);
+    this.appservices.delete(accountId);
     const loop = this.loops.get(accountId);
     this.loops.delete(accountId);
     await loop?.stop();
@@ -95,7 +123,25 @@ export class MatrixAdapter implements ChannelAdapter {
     return { externalMessageIds: ids };
   }
 
+  private async handleTransaction(
+    account: AccountContext,
+    request: AdapterWebhookRequest,
+  ): Promise<AdapterWebhookResponse> {
+    if (!hasHsToken(request, account.credentials.hsToken)) {
+      return { status: 401, body: { errcode: 'M_FORBIDDEN', error: 'Bad hs_token' } };
+    }
+    const receiver = this.appservices.get(account.accountId);
+    if (!receiver) {
+      return {
+        status: 503,
+        body: { errcode: 'M_UNKNOWN', error: 'Not receiving for this account' },
+      };
+    }
+    return receiver.handle(request);
+  }
+
   async shutdown(): Promise<void> {
+    this.appservices.clear();
     const ids = [...this.loops.keys()];
     await Promise.all(ids.map((id) => this.stopReceiving(id)));
   }

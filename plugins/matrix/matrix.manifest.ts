@@ -45,6 +45,13 @@ export const matrixManifest: AdapterManifest = {
       required: false,
       help: 'Exchanged once for an access token; the password itself is not stored.',
     },
+    {
+      key: 'hsToken',
+      label: 'Homeserver token (appservice mode only)',
+      secret: true,
+      required: false,
+      help: 'The hs_token of the appservice registration; with mode "appservice" the access token field takes its as_token.',
+    },
   ],
   inbound: {
     attachments: ['image', 'audio', 'voice', 'video', 'file', 'location'],
