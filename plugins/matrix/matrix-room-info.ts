@@ -10,6 +10,8 @@ import type { MatrixEvent } from './matrix.types';
 export const ENCRYPTED_NOTICE =
   'This support channel does not support end-to-end encrypted rooms yet, so messages here do not reach our team. Please message us from an unencrypted room (in Element: create a room or DM with encryption turned off).';
 
+const MAX_SENDERS = 10_000;
+
 export const encryptedRoomKey = (roomId: string): string => `encryptedRoom:${roomId}`;
 
 export class MatrixRoomInfo {
@@ -27,7 +29,17 @@ export class MatrixRoomInfo {
       const name = event.content.displayname;
       this.names.set(`${roomId}|${event.state_key}`, typeof name === 'string' ? name : undefined);
     }
-    if (event.event_id) this.senders.set(event.event_id, event.sender);
+    if (event.event_id) this.remember(event.event_id, event.sender);
+  }
+
+  /** Remembers who sent an event; the oldest entries go first (bounded memory). */
+  private remember(eventId: string, sender: string | undefined): void {
+    this.senders.delete(eventId);
+    this.senders.set(eventId, sender);
+    if (this.senders.size > MAX_SENDERS) {
+      const oldest = this.senders.keys().next();
+      if (!oldest.done) this.senders.delete(oldest.value);
+    }
   }
 
   async displayName(roomId: string, userId: string): Promise<string | undefined> {
@@ -54,7 +66,7 @@ export class MatrixRoomInfo {
         const event = await this.client.json<Record<string, unknown>>({
           path: `${CLIENT_V3}/rooms/${seg(roomId)}/event/${seg(eventId)}`,
         });
-        this.senders.set(eventId, typeof event.sender === 'string' ? event.sender : undefined);
+        this.remember(eventId, typeof event.sender === 'string' ? event.sender : undefined);
       } catch {
         return false;
       }

@@ -4,7 +4,7 @@
  * resolved (a crash or restart re-reads the batch; the gateway dedupes by eventId).
  */
 import type { AccountContext } from '../../src/core/adapter';
-import { MatrixApiError } from './matrix-errors';
+import { MatrixApiError, toGatewayError } from './matrix-errors';
 import { CLIENT_V3, seg, type MatrixHttpClient } from './matrix-http';
 import { MatrixRoomInfo } from './matrix-room-info';
 import { MatrixInbound } from './matrix-inbound';
@@ -57,7 +57,9 @@ export class MatrixSyncLoop {
   /** Establishes a sync position (first start: now, history skipped), then loops in the background. */
   async start(): Promise<void> {
     if ((await this.account.state.get<string>(SINCE_KEY)) === undefined) {
-      const first = await this.sync(undefined, 0);
+      const first = await this.sync(undefined, 0).catch((error: unknown) => {
+        throw toGatewayError(error, 'first sync');
+      });
       await this.process(first, true);
       await this.account.state.set(SINCE_KEY, first.next_batch);
     }
