@@ -4,11 +4,14 @@ import { ConfigError } from './core/config';
 import type { CliCommand } from './cli/cli-command';
 import { configCheckCommand } from './cli/config-check.command';
 import { deadLettersListCommand, deadLettersReplayCommand } from './cli/dead-letters.command';
+import { channelsListCommand, channelsRegisterCommand } from './hubspot/channels/channel.commands';
 import { prepareGateway } from './prepare-gateway';
 
 /** `npm run gateway -- <command> [args]`: operator commands next to the server. */
 const COMMANDS: CliCommand[] = [
   configCheckCommand,
+  channelsRegisterCommand,
+  channelsListCommand,
   deadLettersListCommand,
   deadLettersReplayCommand,
 ];
