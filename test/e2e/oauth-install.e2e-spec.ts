@@ -176,6 +176,31 @@ describe('HubSpot app install (gateway /oauth/install → HubSpot consent → /o
     expect(JSON.stringify(gateway.logs())).not.toContain(sim.app.clientSecret);
   });
 
+  it('a used code cannot install twice; HubSpot failing (503) gives a 502 page', async () => {
+    const { portalId } = sim.control.createPortal();
+    const authorize = await startInstall();
+    authorize.searchParams.set('portalId', portalId);
+    const back = new URL(
+      (await fetch(authorize, { redirect: 'manual' })).headers.get('location') ?? '',
+    );
+    expect((await fetch(back)).status).toBe(200);
+    const stored = await installs().findByPortal(portalId);
+    const replay = await fetch(back);
+    expect(replay.status).toBe(502);
+    expect(await replay.text()).toContain('<code>BAD_AUTH_CODE</code>');
+    expect(await installs().findByPortal(portalId)).toEqual(stored);
+
+    const fault = sim.faults.add({ method: 'POST', path: '/oauth/v1/token', status: 503 });
+    try {
+      const state = (await startInstall()).searchParams.get('state') ?? '';
+      const response = await callback({ code: 'any', state });
+      expect(response.status).toBe(502);
+      expect(await response.text()).toContain('HubSpot could not be reached');
+    } finally {
+      sim.faults.remove(fault.id);
+    }
+  });
+
   (existsSync(CHROMIUM) ? it : it.skip)(
     'a browser completes the install and sees the page',
     async () => {

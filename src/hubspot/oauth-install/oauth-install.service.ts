@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { GATEWAY_CONFIG } from '../../core/config/config.tokens';
 import type { GatewayConfig } from '../../core/config/gateway-config';
@@ -33,9 +33,10 @@ const INSTALL_PATH = '/oauth/install';
  * the returned code for the portal's tokens (stored encrypted by HubSpotTokenManager).
  */
 @Injectable()
-export class OAuthInstallService {
+export class OAuthInstallService implements OnModuleInit {
   private readonly logger: GatewayLogger;
   private signer?: OAuthStateSigner;
+  private tokenManager?: HubSpotTokenManager;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -44,6 +45,17 @@ export class OAuthInstallService {
     private readonly moduleRef: ModuleRef,
   ) {
     this.logger = logger.child({ component: 'hubspot-oauth-install' });
+  }
+
+  /** Fails the start-up when HubSpotClientModule is missing, rather than the first install. */
+  onModuleInit(): void {
+    try {
+      this.tokenManager = this.moduleRef.get(HubSpotTokenManager, { strict: false });
+    } catch (error) {
+      throw new Error('HubSpotOAuthInstallModule needs HubSpotClientModule in the application', {
+        cause: error,
+      });
+    }
   }
 
   start(): InstallAnswer {
@@ -137,8 +149,9 @@ export class OAuthInstallService {
     return callbackUrlOf(this.config.PUBLIC_URL);
   }
 
-  /** HubSpotClientModule is a sibling module of the gateway: found across modules. */
+  /** HubSpotClientModule is a sibling module in the gateway: found across modules. */
   private tokens(): HubSpotTokenManager {
-    return this.moduleRef.get(HubSpotTokenManager, { strict: false });
+    this.tokenManager ??= this.moduleRef.get(HubSpotTokenManager, { strict: false });
+    return this.tokenManager;
   }
 }
