@@ -139,6 +139,15 @@ describe('HubSpot app install (gateway /oauth/install → HubSpot consent → /o
     expect(html).toContain('<a href="/oauth/install">');
     expect((await installs().list()).length).toBe(before);
     expect(tokenCalls()).toBe(calls);
+    const forged = await callback({
+      error: 'access_denied',
+      error_description: 'Call +1 555 0100 to finish',
+      state: 'forged',
+    });
+    expect(forged.status).toBe(400);
+    const forgedHtml = await forged.text();
+    expect(forgedHtml).toContain('HubSpot did not grant access to the account.');
+    expect(forgedHtml).not.toContain('555 0100');
   });
 
   it('bad state: 400 page, the code is never exchanged, nothing stored', async () => {

@@ -75,18 +75,24 @@ export class OAuthInstallService implements OnModuleInit {
   async complete(query: CallbackQuery): Promise<InstallAnswer> {
     const setup = this.credentials();
     if ('html' in setup) return setup;
+    const state = setup.signer.verify(query.state);
     if (query.error) {
       this.logger.warn(
-        { error: query.error, description: query.error_description },
+        {
+          error: query.error,
+          description: query.error_description,
+          state: state.ok || state.reason,
+        },
         'HubSpot install refused at the consent page',
       );
+      // HubSpot's own words only when the redirect is provably ours: no text injection by link.
+      const description = state.ok ? query.error_description?.slice(0, 500) : undefined;
       return this.failure(400, {
         title: 'The installation was not approved',
-        message: query.error_description || 'HubSpot did not grant access to the account.',
-        code: query.error,
+        message: description || 'HubSpot did not grant access to the account.',
+        code: state.ok ? query.error.slice(0, 100) : undefined,
       });
     }
-    const state = setup.signer.verify(query.state);
     if (!state.ok) {
       this.logger.warn({ reason: state.reason }, 'HubSpot install callback with an invalid state');
       return this.failure(400, {
