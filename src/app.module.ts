@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
 import { HubSpotClientModule } from './hubspot/hubspot-client.module';
+import { HubSpotOAuthInstallModule } from './hubspot/oauth-install/oauth-install.module';
 import type { PreparedGateway } from './prepare-gateway';
 import { parseDatabaseUrl } from './core/persistence/database-options';
 import { PersistenceModule } from './core/persistence/persistence.module';
@@ -35,6 +36,7 @@ export class AppModule {
         QueueModule.forRoot({ redisUrl: config.REDIS_URL, manageLifecycle: false }),
         PluginsModule,
         HubSpotClientModule.forRoot({ loggerToken: GATEWAY_LOGGER }),
+        HubSpotOAuthInstallModule.forRoot({ authorizeUrl: config.HUBSPOT_AUTHORIZE_URL }),
         ObservabilityModule,
         AdminModule,
         ...extraModules,

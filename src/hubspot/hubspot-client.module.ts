@@ -88,6 +88,8 @@ export class HubSpotClientModule {
     });
     return {
       module: HubSpotClientModule,
+      // One client (and one Redis connection) serves every HubSpot feature module.
+      global: true,
       providers: [
         tokenStore,
         kit,

@@ -9,7 +9,6 @@ import {
   HUBSPOT_OPTIONAL_SCOPES,
   HUBSPOT_REQUIRED_SCOPES,
 } from '../../src/hubspot/oauth-install/hubspot-scopes';
-import { HubSpotOAuthInstallModule } from '../../src/hubspot/oauth-install/oauth-install.module';
 import { startHubSpotSimulator, type HubSpotSimulator } from '../simulators/hubspot';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 
@@ -28,10 +27,8 @@ describe('HubSpot app install (gateway /oauth/install → HubSpot consent → /o
         HUBSPOT_API_BASE_URL: sim.baseUrl,
         HUBSPOT_CLIENT_ID: sim.app.clientId,
         HUBSPOT_CLIENT_SECRET: sim.app.clientSecret,
+        HUBSPOT_AUTHORIZE_URL: `${sim.baseUrl}/oauth/authorize`,
       },
-      modules: [
-        HubSpotOAuthInstallModule.forRoot({ authorizeUrl: `${sim.baseUrl}/oauth/authorize` }),
-      ],
     });
   });
 
@@ -249,9 +246,7 @@ describe('HubSpot app install (gateway /oauth/install → HubSpot consent → /o
 
 describe('HubSpot app install without client credentials', () => {
   it('answers 500 with a readable page and logs what is missing', async () => {
-    const gateway = await startTestGateway({
-      modules: [HubSpotOAuthInstallModule.forRoot()],
-    });
+    const gateway = await startTestGateway();
     try {
       for (const path of ['/oauth/install', '/oauth/callback?code=a&state=b']) {
         const response = await fetch(`${gateway.url}${path}`, { redirect: 'manual' });

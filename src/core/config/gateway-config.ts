@@ -64,6 +64,13 @@ export class GatewayConfig {
   )
   HUBSPOT_API_BASE_URL: string = 'https://api.hubapi.com';
 
+  /** HubSpot's OAuth consent page; only tests and simulators change it. */
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'must be an absolute http(s) URL' },
+  )
+  HUBSPOT_AUTHORIZE_URL: string = 'https://app.hubspot.com/oauth/authorize';
+
   @IsOptional()
   @Matches(/^\d+$/, { message: 'must be the numeric HubSpot app id' })
   HUBSPOT_APP_ID?: string;
@@ -98,6 +105,7 @@ export const SCALAR_KEYS = [
   'ADMIN_TOKEN',
   'LOG_LEVEL',
   'HUBSPOT_API_BASE_URL',
+  'HUBSPOT_AUTHORIZE_URL',
   'HUBSPOT_APP_ID',
   'HUBSPOT_CLIENT_ID',
   'HUBSPOT_CLIENT_SECRET',
