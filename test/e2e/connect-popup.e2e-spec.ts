@@ -162,6 +162,28 @@ describe('HubSpot connection popup (GET/POST /connect/:adapter)', () => {
     expect(html).toContain('<label for="field-token">Echo token</label>');
   });
 
+  it('checks required and pattern on the server too (422, field errors, nothing stored)', async () => {
+    const start = await connectUrl();
+    const form = /name="form" value="([^"]+)"/.exec(await (await fetch(start.connectUrl)).text());
+    const before = (await accounts().list({ includeDeleted: true })).length;
+    const post = (token: string) =>
+      fetch(`${gateway.url}/connect/echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ form: form?.[1] ?? '', token }).toString(),
+      });
+    const malformed = await post('not-an-echo-token');
+    expect(malformed.status).toBe(422);
+    const html = await malformed.text();
+    expect(html).toContain('id="field-token-error"');
+    expect(html).toContain('aria-describedby="field-token-help field-token-error"');
+    expect(html).not.toContain('not-an-echo-token');
+    const empty = await post('');
+    expect(empty.status).toBe(422);
+    expect(await empty.text()).toContain('Enter the Echo token.');
+    expect(await accounts().list({ includeDeleted: true })).toHaveLength(before);
+  });
+
   it('PATCH refused by HubSpot: the form shows its message and correlation id, no account is left', async () => {
     const bot = await echo.createAccount('Refused bot');
     const start = await connectUrl();

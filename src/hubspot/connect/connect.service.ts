@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type {
   AccountIdentity,
@@ -31,7 +31,7 @@ import {
  * stores the account as `pending` with encrypted credentials, and PATCHes HubSpot's staging token.
  */
 @Injectable()
-export class ConnectService {
+export class ConnectService implements OnModuleInit {
   readonly formTokens: ConnectFormTokens;
   private client?: HubSpotClient;
 
@@ -47,6 +47,17 @@ export class ConnectService {
     @Inject(GATEWAY_LOGGER) private readonly logger: GatewayLogger,
   ) {
     this.formTokens = new ConnectFormTokens(cipher);
+  }
+
+  /** Fails the start-up when HubSpotClientModule is missing, rather than the first connection. */
+  onModuleInit(): void {
+    try {
+      this.client = this.moduleRef.get(HubSpotClient, { strict: false });
+    } catch (error) {
+      throw new Error('HubSpotConnectModule needs HubSpotClientModule in the application', {
+        cause: error,
+      });
+    }
   }
 
   /** The running adapter; an unknown or failed one is a 400 page. */
