@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
 import { HubSpotClientModule } from './hubspot/hubspot-client.module';
 import { HubSpotOAuthInstallModule } from './hubspot/oauth-install/oauth-install.module';
+import { HubSpotConnectModule } from './hubspot/connect/connect.module';
 import type { PreparedGateway } from './prepare-gateway';
 import { parseDatabaseUrl } from './core/persistence/database-options';
 import { PersistenceModule } from './core/persistence/persistence.module';
@@ -37,6 +38,7 @@ export class AppModule {
         PluginsModule,
         HubSpotClientModule.forRoot({ loggerToken: GATEWAY_LOGGER }),
         HubSpotOAuthInstallModule.forRoot({ authorizeUrl: config.HUBSPOT_AUTHORIZE_URL }),
+        HubSpotConnectModule,
         ObservabilityModule,
         AdminModule,
         ...extraModules,

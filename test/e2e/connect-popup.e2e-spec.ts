@@ -11,7 +11,6 @@ import { ChannelRegistrationRepository } from '../../src/core/persistence/reposi
 import { InstallRepository } from '../../src/core/persistence/repositories/install.repository';
 import type { ChannelCapabilities } from '../../src/hubspot/client/channels.api';
 import { HubSpotClient } from '../../src/hubspot/client/hubspot-client';
-import { HubSpotConnectModule } from '../../src/hubspot/connect/connect.module';
 import {
   CONNECT_STATE_KEY,
   findPendingAccount,
@@ -78,7 +77,6 @@ describe('HubSpot connection popup (GET/POST /connect/:adapter)', () => {
         HUBSPOT_CLIENT_SECRET: sim.app.clientSecret,
         HUBSPOT_DEVELOPER_API_KEY: sim.app.developerApiKey,
       },
-      modules: [HubSpotConnectModule],
     });
 
     const portal = await postJson<{
