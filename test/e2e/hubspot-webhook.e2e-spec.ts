@@ -1,0 +1,297 @@
+import { EchoPlatformServer } from '../../plugins/echo/echo-platform-server';
+import { EchoControlClient } from '../../plugins/echo/test/echo-control.client';
+import type { GatewayHealth } from '../../src/core/observability/health.service';
+import type { ChannelAccount } from '../../src/core/persistence/models/channel-account.model';
+import { ChannelAccountRepository } from '../../src/core/persistence/repositories/channel-account.repository';
+import { ChannelRegistrationRepository } from '../../src/core/persistence/repositories/channel-registration.repository';
+import { InstallRepository } from '../../src/core/persistence/repositories/install.repository';
+import { ProcessedEventRepository } from '../../src/core/persistence/repositories/processed-event.repository';
+import { JobQueue } from '../../src/core/queue/job-queue';
+import type { ChannelCapabilities } from '../../src/hubspot/client/channels.api';
+import { HubSpotClient } from '../../src/hubspot/client/hubspot-client';
+import { computeSignatureV3 } from '../../src/hubspot/webhook/hubspot-signature';
+import { HubSpotWebhookModule } from '../../src/hubspot/webhook/hubspot-webhook.module';
+import { type HubSpotSimulator, startHubSpotSimulator } from '../simulators/hubspot';
+import { eventually, startTestGateway, type TestGateway } from '../support/test-gateway';
+
+jest.setTimeout(90_000);
+
+const SOURCE = 'hubspot-webhook';
+
+async function postJson<T>(url: string, body: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+describe('HubSpot webhooks (POST /hubspot/webhook) and the channel account lifecycle', () => {
+  let sim: HubSpotSimulator;
+  let platform: EchoPlatformServer;
+  let echo: EchoControlClient;
+  let gateway: TestGateway;
+  let portalId: string;
+  let channelId: string;
+
+  const accounts = () => gateway.app.get(ChannelAccountRepository);
+  const processed = () => gateway.app.get(ProcessedEventRepository);
+  const outgoingWaiting = async () =>
+    (await gateway.app.get(JobQueue).stats('hubspot-outgoing')).waiting;
+
+  /** Posts a body signed as HubSpot does (or with the given overrides). */
+  const deliver = (
+    body: string,
+    options: { path?: string; timestamp?: number; signature?: string } = {},
+  ) => {
+    const path = options.path ?? '/hubspot/webhook';
+    const timestamp = String(options.timestamp ?? Date.now());
+    const signature =
+      options.signature ??
+      computeSignatureV3({
+        clientSecret: sim.app.clientSecret,
+        method: 'POST',
+        uri: `${gateway.url}${path}`,
+        body,
+        timestamp,
+      });
+    return fetch(`${gateway.url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-request-timestamp': timestamp,
+        'x-hubspot-signature-v3': signature,
+      },
+      body,
+    });
+  };
+
+  const outgoingEvent = (messageId: string) =>
+    JSON.stringify({
+      type: 'OUTGOING_CHANNEL_MESSAGE_CREATED',
+      portalId,
+      channelId,
+      channelIntegrationThreadIds: ['chat-1'],
+      message: { id: messageId, channelAccountId: '1', conversationsThreadId: '55', text: 'hi' },
+    });
+
+  const accountHealth = async (id: string) => {
+    const health = (await (await fetch(`${gateway.url}/health`)).json()) as GatewayHealth;
+    return health.adapters.flatMap((adapter) => adapter.accounts).find((a) => a.id === id);
+  };
+
+  beforeAll(async () => {
+    sim = await startHubSpotSimulator({ port: 0, webhookTimeScale: 0.001 });
+    platform = new EchoPlatformServer();
+    const platformUrl = await platform.start();
+    echo = new EchoControlClient(platformUrl);
+    gateway = await startTestGateway({
+      yaml: `adapters:\n  echo:\n    platformUrl: ${platformUrl}\n`,
+      env: {
+        HUBSPOT_API_BASE_URL: sim.baseUrl,
+        HUBSPOT_APP_ID: String(sim.app.appId),
+        HUBSPOT_CLIENT_ID: sim.app.clientId,
+        HUBSPOT_CLIENT_SECRET: sim.app.clientSecret,
+        HUBSPOT_DEVELOPER_API_KEY: sim.app.developerApiKey,
+      },
+      modules: [HubSpotWebhookModule],
+    });
+
+    const portal = await postJson<{
+      portalId: string;
+      accessToken: string;
+      refreshToken: string;
+      expiresIn: number;
+      scopes: string[];
+    }>(`${sim.baseUrl}/__sim/portals`, { issueTokens: true });
+    portalId = portal.portalId;
+    await gateway.app.get(InstallRepository).upsertTokens(portalId, {
+      accessToken: portal.accessToken,
+      refreshToken: portal.refreshToken,
+      expiresAt: new Date(Date.now() + portal.expiresIn * 1000),
+      scopes: portal.scopes,
+    });
+
+    const capabilities: ChannelCapabilities = {
+      deliveryIdentifierTypes: ['CHANNEL_SPECIFIC_OPAQUE_ID'],
+      threadingModel: 'INTEGRATION_THREAD_ID',
+      allowOutgoingMessages: true,
+    };
+    const channel = await gateway.app.get(HubSpotClient, { strict: false }).channels.create({
+      name: 'Echo',
+      webhookUrl: `${gateway.url}/hubspot/webhook`,
+      channelAccountConnectionRedirectUrl: `${gateway.url}/connect/echo`,
+      capabilities,
+    });
+    channelId = channel.id;
+    await gateway.app.get(ChannelRegistrationRepository).save({
+      adapterId: 'echo',
+      hubspotChannelId: channelId,
+      name: 'Echo',
+      capabilities: { ...capabilities },
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await platform?.stop();
+    await sim?.close();
+  });
+
+  it('refuses missing and bad signatures with 401 and stores nothing', async () => {
+    const before = await outgoingWaiting();
+    const body = outgoingEvent('bad-sig');
+    const bad = await deliver(body, { signature: 'AAAA' + 'x'.repeat(40) });
+    expect(bad.status).toBe(401);
+    const tampered = computeSignatureV3({
+      clientSecret: 'not-the-secret',
+      method: 'POST',
+      uri: `${gateway.url}/hubspot/webhook`,
+      body,
+      timestamp: String(Date.now()),
+    });
+    expect((await deliver(body, { signature: tampered })).status).toBe(401);
+    const missing = await fetch(`${gateway.url}/hubspot/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(missing.status).toBe(401);
+    expect(await processed().isProcessed(SOURCE, 'OUTGOING_CHANNEL_MESSAGE_CREATED:bad-sig')).toBe(
+      false,
+    );
+    expect(await outgoingWaiting()).toBe(before);
+  });
+
+  it('refuses a correctly signed request older than 5 minutes (401, nothing stored)', async () => {
+    const before = await outgoingWaiting();
+    const stale = await deliver(outgoingEvent('stale'), { timestamp: Date.now() - 301_000 });
+    expect(stale.status).toBe(401);
+    expect(await processed().isProcessed(SOURCE, 'OUTGOING_CHANNEL_MESSAGE_CREATED:stale')).toBe(
+      false,
+    );
+    expect(await outgoingWaiting()).toBe(before);
+  });
+
+  it('signs over the public URI with the spec decoding table; bad JSON is 400, unknown types 200', async () => {
+    const path = '/hubspot/webhook?tenant=a%3Ab%40c';
+    const unknown = await deliver(JSON.stringify({ type: 'CONVERSATION_TYPING', portalId }), {
+      path,
+    });
+    expect(unknown.status).toBe(200);
+    expect(await unknown.json()).toEqual({ accepted: 0, duplicates: 0, ignored: 1 });
+    expect((await deliver('{not json', { path })).status).toBe(400);
+  });
+
+  it('keeps agent messages durable on hubspot-outgoing, once per message despite redelivery', async () => {
+    const before = await outgoingWaiting();
+    const body = outgoingEvent('m-redelivered');
+    const first = await deliver(body);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+    // HubSpot re-signs every attempt with a fresh timestamp.
+    const again = await deliver(body, { timestamp: Date.now() + 1 });
+    expect(await again.json()).toEqual({ accepted: 0, duplicates: 1, ignored: 0 });
+    const batch = await deliver(`[${body},${outgoingEvent('m-second')}]`);
+    expect(await batch.json()).toEqual({ accepted: 1, duplicates: 1, ignored: 0 });
+    expect(
+      await processed().isProcessed(SOURCE, 'OUTGOING_CHANNEL_MESSAGE_CREATED:m-redelivered'),
+    ).toBe(true);
+    expect(await outgoingWaiting()).toBe(before + 2);
+  });
+
+  it('connect, deactivate, reactivate, rename and archive follow HubSpot', async () => {
+    const bot = await echo.createAccount('Webhook bot');
+    const start = await postJson<{ connectUrl: string; redirectUrl: string }>(
+      `${sim.baseUrl}/__sim/channels/${channelId}/connect-url`,
+      { portalId },
+    );
+    const page = await (await fetch(start.connectUrl)).text();
+    const form = /name="form" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const submitted = await fetch(`${gateway.url}/connect/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        form: form.replace(/&quot;/g, '"'),
+        token: bot.token,
+      }).toString(),
+      redirect: 'manual',
+    });
+    expect(submitted.status).toBe(303);
+    expect(submitted.headers.get('location')).toBe(start.redirectUrl);
+    const completed = await fetch(start.redirectUrl);
+    expect(completed.status).toBe(200);
+
+    const hubspotAccount = [...sim.state.channelAccounts.values()].find(
+      (account) => account.channelId === channelId && account.deliveryIdentifier?.value === bot.id,
+    );
+    const hubspotId = hubspotAccount?.id ?? '';
+    expect(hubspotId).not.toBe('');
+    const bound = await eventually(
+      async () => {
+        const account = await accounts().findByHubSpotId(hubspotId);
+        return account?.status === 'active' ? account : undefined;
+      },
+      15_000,
+      'the account to be bound',
+    );
+    expect(bound).toMatchObject({
+      adapterId: 'echo',
+      portalId,
+      hubspotChannelId: channelId,
+      hubspotChannelAccountId: hubspotId,
+      inboxId: hubspotAccount?.inboxId,
+      authorized: true,
+      credentials: { token: bot.token },
+    });
+    await eventually(
+      async () => ((await accountHealth(bound.id))?.state === 'receiving' ? true : undefined),
+      15_000,
+      'receiving',
+    );
+    const created = sim.webhookDeliveries({ eventType: 'CHANNEL_ACCOUNT_CREATED' });
+    expect(created.at(-1)?.state).toBe('DELIVERED');
+
+    const until = (what: string, check: (account: ChannelAccount) => boolean) =>
+      eventually(
+        async () => {
+          const account = await accounts().findById(bound.id);
+          return account && check(account) ? account : undefined;
+        },
+        15_000,
+        what,
+      );
+
+    sim.control.deactivateAccount(hubspotId);
+    await until('deauthorized', (account) => !account.authorized);
+    await eventually(
+      async () => ((await accountHealth(bound.id))?.state === 'receiving' ? undefined : true),
+      15_000,
+      'stopped',
+    );
+
+    sim.control.reactivateAccount(hubspotId);
+    await until('reauthorized', (account) => account.authorized);
+    await eventually(
+      async () => ((await accountHealth(bound.id))?.state === 'receiving' ? true : undefined),
+      15_000,
+      'receiving again',
+    );
+
+    sim.control.renameAccount(hubspotId, 'Renamed bot');
+    await until('renamed', (account) => account.name === 'Renamed bot');
+
+    sim.control.archiveAccount(hubspotId);
+    const deleted = await until('deleted', (account) => account.status === 'deleted');
+    expect(deleted).toMatchObject({ authorized: false, credentials: {} });
+    expect(deleted.deletedAt).toBeDefined();
+    expect((await accountHealth(bound.id))?.state).not.toBe('receiving');
+    await sim.waitForWebhooks();
+    const account = sim
+      .webhookDeliveries({ channelId })
+      .filter((d) => d.eventType !== 'OUTGOING_CHANNEL_MESSAGE_CREATED');
+    expect(account.map((d) => d.state)).toEqual(account.map(() => 'DELIVERED'));
+  });
+});
