@@ -82,6 +82,45 @@ describe('HubSpot webhooks (POST /hubspot/webhook) and the channel account lifec
     return health.adapters.flatMap((adapter) => adapter.accounts).find((a) => a.id === id);
   };
 
+  /** The popup flow over plain fetch; HubSpot (the simulator) then sends CHANNEL_ACCOUNT_CREATED. */
+  const connectThroughPopup = async (bot: { id: string; token: string }) => {
+    const start = await postJson<{ connectUrl: string; redirectUrl: string }>(
+      `${sim.baseUrl}/__sim/channels/${channelId}/connect-url`,
+      { portalId },
+    );
+    const page = await (await fetch(start.connectUrl)).text();
+    const form = /name="form" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const submitted = await fetch(`${gateway.url}/connect/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        form: form.replace(/&quot;/g, '"'),
+        token: bot.token,
+      }).toString(),
+      redirect: 'manual',
+    });
+    expect(submitted.status).toBe(303);
+    expect(submitted.headers.get('location')).toBe(start.redirectUrl);
+    const completed = await fetch(start.redirectUrl);
+    expect(completed.status).toBe(200);
+    const hubspotAccount = [...sim.state.channelAccounts.values()].find(
+      (account) => account.channelId === channelId && account.deliveryIdentifier?.value === bot.id,
+    );
+    const hubspotId = hubspotAccount?.id ?? '';
+    expect(hubspotId).not.toBe('');
+    return { hubspotId, hubspotAccount };
+  };
+
+  const boundAccount = (hubspotId: string) =>
+    eventually(
+      async () => {
+        const account = await accounts().findByHubSpotId(hubspotId);
+        return account?.status === 'active' ? account : undefined;
+      },
+      15_000,
+      'the account to be bound',
+    );
+
   beforeAll(async () => {
     sim = await startHubSpotSimulator({ port: 0, webhookTimeScale: 0.001 });
     platform = new EchoPlatformServer();
@@ -204,39 +243,8 @@ describe('HubSpot webhooks (POST /hubspot/webhook) and the channel account lifec
 
   it('connect, deactivate, reactivate, rename and archive follow HubSpot', async () => {
     const bot = await echo.createAccount('Webhook bot');
-    const start = await postJson<{ connectUrl: string; redirectUrl: string }>(
-      `${sim.baseUrl}/__sim/channels/${channelId}/connect-url`,
-      { portalId },
-    );
-    const page = await (await fetch(start.connectUrl)).text();
-    const form = /name="form" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const submitted = await fetch(`${gateway.url}/connect/echo`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        form: form.replace(/&quot;/g, '"'),
-        token: bot.token,
-      }).toString(),
-      redirect: 'manual',
-    });
-    expect(submitted.status).toBe(303);
-    expect(submitted.headers.get('location')).toBe(start.redirectUrl);
-    const completed = await fetch(start.redirectUrl);
-    expect(completed.status).toBe(200);
-
-    const hubspotAccount = [...sim.state.channelAccounts.values()].find(
-      (account) => account.channelId === channelId && account.deliveryIdentifier?.value === bot.id,
-    );
-    const hubspotId = hubspotAccount?.id ?? '';
-    expect(hubspotId).not.toBe('');
-    const bound = await eventually(
-      async () => {
-        const account = await accounts().findByHubSpotId(hubspotId);
-        return account?.status === 'active' ? account : undefined;
-      },
-      15_000,
-      'the account to be bound',
-    );
+    const { hubspotId, hubspotAccount } = await connectThroughPopup(bot);
+    const bound = await boundAccount(hubspotId);
     expect(bound).toMatchObject({
       adapterId: 'echo',
       portalId,
@@ -293,5 +301,55 @@ describe('HubSpot webhooks (POST /hubspot/webhook) and the channel account lifec
       .webhookDeliveries({ channelId })
       .filter((d) => d.eventType !== 'OUTGOING_CHANNEL_MESSAGE_CREATED');
     expect(account.map((d) => d.state)).toEqual(account.map(() => 'DELIVERED'));
+  });
+  it('CHANNEL_ACCOUNT_PURGED deletes the account and erases its credentials', async () => {
+    const bot = await echo.createAccount('Purged bot');
+    const { hubspotId } = await connectThroughPopup(bot);
+    const bound = await boundAccount(hubspotId);
+    sim.control.archiveAccount(hubspotId, true);
+    const deleted = await eventually(
+      async () => {
+        const account = await accounts().findById(bound.id);
+        return account?.status === 'deleted' ? account : undefined;
+      },
+      15_000,
+      'deleted',
+    );
+    expect(deleted).toMatchObject({ authorized: false, credentials: {} });
+    expect(sim.webhookDeliveries({ eventType: 'CHANNEL_ACCOUNT_PURGED' })).toHaveLength(1);
+  });
+
+  it('a CHANNEL_ACCOUNT_CREATED without a pending popup account changes nothing', async () => {
+    const inboxId = [...sim.state.inboxes.values()].find(
+      (inbox) => inbox.portalId === portalId,
+    )?.id;
+    const remote = await gateway.app
+      .get(HubSpotClient, { strict: false })
+      .forPortal(portalId)
+      .channelAccounts.create(channelId, {
+        inboxId: String(inboxId),
+        name: 'Made elsewhere',
+        authorized: true,
+        deliveryIdentifier: { type: 'CHANNEL_SPECIFIC_OPAQUE_ID', value: 'nobody' },
+      });
+    const before = await accounts().list({ includeDeleted: true });
+    const body = JSON.stringify({
+      type: 'CHANNEL_ACCOUNT_CREATED',
+      portalId,
+      channelId,
+      channelAccountId: remote.id,
+      eventId: 'created-without-popup',
+    });
+    expect(await (await deliver(body)).json()).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+    await eventually(
+      () =>
+        gateway.logs().some((line) => String(line.msg).includes('without a pending connection'))
+          ? true
+          : undefined,
+      15_000,
+      'the warning',
+    );
+    expect(await accounts().findByHubSpotId(remote.id)).toBeUndefined();
+    expect(await accounts().list({ includeDeleted: true })).toEqual(before);
   });
 });
