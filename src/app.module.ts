@@ -3,6 +3,7 @@ import { AdminModule } from './admin/admin.module';
 import { HubSpotClientModule } from './hubspot/hubspot-client.module';
 import { HubSpotOAuthInstallModule } from './hubspot/oauth-install/oauth-install.module';
 import { HubSpotConnectModule } from './hubspot/connect/connect.module';
+import { HubSpotWebhookModule } from './hubspot/webhook/hubspot-webhook.module';
 import type { PreparedGateway } from './prepare-gateway';
 import { parseDatabaseUrl } from './core/persistence/database-options';
 import { PersistenceModule } from './core/persistence/persistence.module';
@@ -39,6 +40,7 @@ export class AppModule {
         HubSpotClientModule.forRoot({ loggerToken: GATEWAY_LOGGER }),
         HubSpotOAuthInstallModule.forRoot({ authorizeUrl: config.HUBSPOT_AUTHORIZE_URL }),
         HubSpotConnectModule,
+        HubSpotWebhookModule,
         ObservabilityModule,
         AdminModule,
         ...extraModules,

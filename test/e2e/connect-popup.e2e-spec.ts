@@ -13,12 +13,10 @@ import type { ChannelCapabilities } from '../../src/hubspot/client/channels.api'
 import { HubSpotClient } from '../../src/hubspot/client/hubspot-client';
 import {
   CONNECT_STATE_KEY,
-  findPendingAccount,
-  findPendingAccountByStagingToken,
   type PendingConnection,
 } from '../../src/hubspot/connect/pending-connections';
 import { type HubSpotSimulator, startHubSpotSimulator } from '../simulators/hubspot';
-import { startTestGateway, type TestGateway } from '../support/test-gateway';
+import { eventually, startTestGateway, type TestGateway } from '../support/test-gateway';
 
 jest.setTimeout(90_000);
 
@@ -266,26 +264,29 @@ describe('HubSpot connection popup (GET/POST /connect/:adapter)', () => {
         authorized: true,
         deliveryIdentifier: { type: 'CHANNEL_SPECIFIC_OPAQUE_ID', value: bot.id },
       });
-      const pending = await findPendingAccount(accounts(), {
-        portalId,
-        channelId,
-        deliveryIdentifier: { type: 'CHANNEL_SPECIFIC_OPAQUE_ID', value: bot.id },
-      });
-      expect(pending).toMatchObject({
+      // The popup stored the account; HubSpot's CHANNEL_ACCOUNT_CREATED webhook then binds it.
+      const stored = await eventually(
+        async () => {
+          const [account] = await accounts().list({ adapterId: 'echo' });
+          return account?.status === 'active' ? account : undefined;
+        },
+        15_000,
+        'the connected account to be bound',
+      );
+      expect(stored).toMatchObject({
         adapterId: 'echo',
         name: 'Support bot',
-        status: 'pending',
         portalId,
         hubspotChannelId: channelId,
+        hubspotChannelAccountId: hubspotAccount?.id,
+        authorized: true,
+        deliveryIdentifier: { type: 'CHANNEL_SPECIFIC_OPAQUE_ID', value: bot.id },
         credentials: { token: bot.token },
       });
       const states = gateway.app.get(AccountStateRepository);
-      const remembered = await states.get<PendingConnection>(pending?.id ?? '', CONNECT_STATE_KEY);
+      const remembered = await states.get<PendingConnection>(stored.id, CONNECT_STATE_KEY);
       expect(remembered).toMatchObject({ accountToken: start.accountToken, portalId, channelId });
       expect(remembered?.inboxId).toBeDefined();
-      expect(
-        (await findPendingAccountByStagingToken(accounts(), states, start.accountToken))?.id,
-      ).toBe(pending?.id);
       // A second submission (double click, back button) redirects again without a new account.
       const again = await fetch(`${gateway.url}/connect/echo`, {
         method: 'POST',
@@ -295,11 +296,11 @@ describe('HubSpot connection popup (GET/POST /connect/:adapter)', () => {
       });
       expect(again.status).toBe(303);
       expect(again.headers.get('location')).toBe(start.redirectUrl);
-      expect(await accounts().list({ status: 'pending' })).toHaveLength(1);
+      expect(await accounts().list({ adapterId: 'echo' })).toHaveLength(1);
       // Encrypted at rest: the raw row does not contain the token.
       const raw: unknown = await gateway.app
         .get(DataSource)
-        .query('SELECT credentials FROM channel_accounts WHERE id = ?', [pending?.id]);
+        .query('SELECT credentials FROM channel_accounts WHERE id = ?', [stored.id]);
       expect(JSON.stringify(raw)).not.toContain(bot.token);
     },
   );

@@ -10,7 +10,6 @@ import { JobQueue } from '../../src/core/queue/job-queue';
 import type { ChannelCapabilities } from '../../src/hubspot/client/channels.api';
 import { HubSpotClient } from '../../src/hubspot/client/hubspot-client';
 import { computeSignatureV3 } from '../../src/hubspot/webhook/hubspot-signature';
-import { HubSpotWebhookModule } from '../../src/hubspot/webhook/hubspot-webhook.module';
 import { type HubSpotSimulator, startHubSpotSimulator } from '../simulators/hubspot';
 import { eventually, startTestGateway, type TestGateway } from '../support/test-gateway';
 
@@ -135,7 +134,6 @@ describe('HubSpot webhooks (POST /hubspot/webhook) and the channel account lifec
         HUBSPOT_CLIENT_SECRET: sim.app.clientSecret,
         HUBSPOT_DEVELOPER_API_KEY: sim.app.developerApiKey,
       },
-      modules: [HubSpotWebhookModule],
     });
 
     const portal = await postJson<{

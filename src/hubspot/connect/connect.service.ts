@@ -20,11 +20,7 @@ import { HubSpotClient } from '../client/hubspot-client';
 import { ConnectHubSpotError, ConnectRequestError } from './connect-errors';
 import { type ConnectFlow, ConnectFormTokens } from './connect-form-token';
 import { parseConnectQuery } from './connect-query';
-import {
-  CONNECT_STATE_KEY,
-  findPendingAccount,
-  type PendingConnection,
-} from './pending-connections';
+import { CONNECT_STATE_KEY, type PendingConnection } from './pending-connections';
 
 /**
  * The connection popup's work (spec 4.3): checks the link HubSpot opened, resolves the portal,
@@ -185,22 +181,31 @@ export class ConnectService implements OnModuleInit {
     return account;
   }
 
-  /** The account of an earlier, successful submission of the same staging token (double submit). */
+  /**
+   * The account of an earlier, successful submission of the same staging token (double submit,
+   * back button), whether it is still pending or HubSpot's CHANNEL_ACCOUNT_CREATED already bound
+   * and activated it.
+   */
   private async alreadyCompleted(
     flow: ConnectFlow,
     identity: AccountIdentity,
   ): Promise<ChannelAccount | undefined> {
-    const earlier = await findPendingAccount(this.accounts, {
+    const candidates = await this.accounts.list({
       adapterId: flow.adapterId,
       portalId: flow.portalId,
-      channelId: flow.channelId,
-      deliveryIdentifier: identity.deliveryIdentifier,
     });
-    if (!earlier) return undefined;
-    const state = await this.states.get<PendingConnection>(earlier.id, CONNECT_STATE_KEY);
-    return state?.accountToken === flow.accountToken && state.stagingTokenUpdatedAt
-      ? earlier
-      : undefined;
+    for (const account of candidates) {
+      if (
+        account.hubspotChannelId !== flow.channelId ||
+        account.deliveryIdentifier?.type !== identity.deliveryIdentifier.type ||
+        account.deliveryIdentifier.value !== identity.deliveryIdentifier.value
+      ) {
+        continue;
+      }
+      const state = await this.states.get<PendingConnection>(account.id, CONNECT_STATE_KEY);
+      if (state?.accountToken === flow.accountToken && state.stagingTokenUpdatedAt) return account;
+    }
+    return undefined;
   }
 
   private async remember(

@@ -22,7 +22,7 @@ export interface IntakeResult {
 
 /**
  * Makes verified events durable before the webhook is answered: drops redeliveries
- * (processed-event table), then enqueues account events on `hubspot-events` and agent replies on
+ * (processed-event table), enqueues account events on `hubspot-events` and agent replies on
  * `hubspot-outgoing`. No HubSpot call happens here.
  */
 @Injectable()
@@ -44,7 +44,7 @@ export class HubSpotWebhookIntake {
         result.ignored += 1;
         continue;
       }
-      if (!(await this.processed.markProcessed(WEBHOOK_EVENT_SOURCE, event.dedupeKey, now))) {
+      if (await this.processed.isProcessed(WEBHOOK_EVENT_SOURCE, event.dedupeKey)) {
         this.logger.debug(
           { hubspotEvent: event.type, dedupeKey: event.dedupeKey },
           'HubSpot webhook event already received',
@@ -52,13 +52,11 @@ export class HubSpotWebhookIntake {
         result.duplicates += 1;
         continue;
       }
-      try {
-        await this.enqueue(event, now);
-      } catch (error) {
-        // Not stored: forget it so that HubSpot's retry (we answer 5xx) is accepted.
-        await this.processed.forget(WEBHOOK_EVENT_SOURCE, event.dedupeKey);
-        throw error;
-      }
+      // Queue first, then remember: a crash in between makes HubSpot's redelivery enqueue again
+      // (the job id dedupes it while it waits; processing re-reads state, so a repeat is harmless)
+      // instead of dropping an event that was never queued.
+      await this.enqueue(event, now);
+      await this.processed.markProcessed(WEBHOOK_EVENT_SOURCE, event.dedupeKey, now);
       result.accepted += 1;
     }
     return result;
