@@ -3,20 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { EchoPlatformServer } from '../../plugins/echo/echo-platform-server';
 import { EchoControlClient } from '../../plugins/echo/test/echo-control.client';
 import { AccountStateRepository } from '../../src/core/persistence/repositories/account-state.repository';
 import { ChannelAccountRepository } from '../../src/core/persistence/repositories/channel-account.repository';
-import { ChannelRegistrationRepository } from '../../src/core/persistence/repositories/channel-registration.repository';
-import { InstallRepository } from '../../src/core/persistence/repositories/install.repository';
-import type { ChannelCapabilities } from '../../src/hubspot/client/channels.api';
-import { HubSpotClient } from '../../src/hubspot/client/hubspot-client';
 import {
   CONNECT_STATE_KEY,
   type PendingConnection,
 } from '../../src/hubspot/connect/pending-connections';
-import { type HubSpotSimulator, startHubSpotSimulator } from '../simulators/hubspot';
-import { eventually, startTestGateway, type TestGateway } from '../support/test-gateway';
+import type { HubSpotSimulator } from '../simulators/hubspot';
+import {
+  type HubSpotEchoWorld,
+  postJson,
+  startHubSpotEchoWorld,
+} from '../support/hubspot-echo-world';
+import { eventually, type TestGateway } from '../support/test-gateway';
 
 jest.setTimeout(90_000);
 
@@ -38,19 +38,8 @@ interface ConnectUrl {
   redirectUrl: string;
 }
 
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 describe('HubSpot connection popup (GET/POST /connect/:adapter)', () => {
   let sim: HubSpotSimulator;
-  let platform: EchoPlatformServer;
   let echo: EchoControlClient;
   let gateway: TestGateway;
   let portalId: string;
@@ -61,62 +50,14 @@ describe('HubSpot connection popup (GET/POST /connect/:adapter)', () => {
   const connectUrl = () =>
     postJson<ConnectUrl>(`${sim.baseUrl}/__sim/channels/${channelId}/connect-url`, { portalId });
 
+  let world: HubSpotEchoWorld;
+
   beforeAll(async () => {
-    sim = await startHubSpotSimulator({ port: 0, webhookTimeScale: 0.001 });
-    platform = new EchoPlatformServer();
-    const platformUrl = await platform.start();
-    echo = new EchoControlClient(platformUrl);
-    gateway = await startTestGateway({
-      yaml: `adapters:\n  echo:\n    platformUrl: ${platformUrl}\n`,
-      env: {
-        HUBSPOT_API_BASE_URL: sim.baseUrl,
-        HUBSPOT_APP_ID: String(sim.app.appId),
-        HUBSPOT_CLIENT_ID: sim.app.clientId,
-        HUBSPOT_CLIENT_SECRET: sim.app.clientSecret,
-        HUBSPOT_DEVELOPER_API_KEY: sim.app.developerApiKey,
-      },
-    });
-
-    const portal = await postJson<{
-      portalId: string;
-      accessToken: string;
-      refreshToken: string;
-      expiresIn: number;
-      scopes: string[];
-    }>(`${sim.baseUrl}/__sim/portals`, { issueTokens: true });
-    portalId = portal.portalId;
-    await gateway.app.get(InstallRepository).upsertTokens(portalId, {
-      accessToken: portal.accessToken,
-      refreshToken: portal.refreshToken,
-      expiresAt: new Date(Date.now() + portal.expiresIn * 1000),
-      scopes: portal.scopes,
-    });
-
-    const capabilities: ChannelCapabilities = {
-      deliveryIdentifierTypes: ['CHANNEL_SPECIFIC_OPAQUE_ID'],
-      threadingModel: 'INTEGRATION_THREAD_ID',
-      allowOutgoingMessages: true,
-    };
-    const channel = await gateway.app.get(HubSpotClient, { strict: false }).channels.create({
-      name: 'Echo',
-      webhookUrl: `${gateway.url}/hubspot/webhook`,
-      channelAccountConnectionRedirectUrl: `${gateway.url}/connect/echo`,
-      capabilities,
-    });
-    channelId = channel.id;
-    await gateway.app.get(ChannelRegistrationRepository).save({
-      adapterId: 'echo',
-      hubspotChannelId: channelId,
-      name: 'Echo',
-      capabilities: { ...capabilities },
-    });
+    world = await startHubSpotEchoWorld();
+    ({ sim, echo, gateway, portalId, channelId } = world);
   });
 
-  afterAll(async () => {
-    await gateway?.close();
-    await platform?.stop();
-    await sim?.close();
-  });
+  afterAll(() => world?.close());
 
   it('answers readable 400 pages for unknown adapters, missing parameters and foreign redirects', async () => {
     const start = await connectUrl();
