@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { HubSpotTransportError } from '../client/errors';
-import { RedisScript } from '../rate-limit/redis-script';
+import { LuaScript } from '../../core/redis/lua-script';
 import { RefreshLock } from './refresh-lock';
 
-const UNLOCK = new RedisScript(`
+const UNLOCK = new LuaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { AcquireResult, AcquireSpec, KeyedWindow, RateLimitStore } from './rate-limit-store';
-import { RedisScript } from './redis-script';
+import { LuaScript } from '../../core/redis/lua-script';
 
 /** Every script reads the clock from Redis (TIME), so processes never disagree on "now". */
 const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
@@ -10,7 +10,7 @@ const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + m
  * ARGV: leaseId, leaseTtlMs, dailyMax (0 = none), then max and intervalMs per window.
  * Returns {1} when granted, {0, waitMs, reason} otherwise.
  */
-const ACQUIRE = new RedisScript(`${NOW}
+const ACQUIRE = new LuaScript(`${NOW}
 local pause = redis.call('PTTL', KEYS[1])
 if pause > 0 then return {0, pause, 'paused'} end
 local dailyMax = tonumber(ARGV[3])
@@ -44,7 +44,7 @@ end
 return {1, 0, 'ok'}`);
 
 /** KEYS: window keys. ARGV: leaseId, intervalMs per window. */
-const RELEASE = new RedisScript(`${NOW}
+const RELEASE = new LuaScript(`${NOW}
 for i = 1, #KEYS do
   local interval = tonumber(ARGV[1 + i])
   redis.call('ZADD', KEYS[i], 'XX', now + interval, ARGV[1])
@@ -52,7 +52,7 @@ end
 return 1`);
 
 /** KEYS: window key. ARGV: max, remaining, intervalMs. */
-const SYNC = new RedisScript(`${NOW}
+const SYNC = new LuaScript(`${NOW}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local gap = tonumber(ARGV[1]) - tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1])
 local interval = tonumber(ARGV[3])
@@ -63,7 +63,7 @@ if gap > 0 then redis.call('PEXPIRE', KEYS[1], interval + 1000) end
 return gap`);
 
 /** KEYS: pauseKey. ARGV: ms. Only ever extends a pause. */
-const PAUSE = new RedisScript(`
+const PAUSE = new LuaScript(`
 local current = redis.call('PTTL', KEYS[1])
 if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
 return 1`);

@@ -1,4 +1,4 @@
-import { LuaScript } from './lua-script';
+import { LuaScript } from '../../redis/lua-script';
 
 /**
  * The atomic steps of a lane. Invariant: a lane with jobs has exactly one owner, the Bull job
