@@ -9,10 +9,7 @@
  */
 import { cpus } from 'node:os';
 import { RateLimitedError, RetryableError } from '../src/core/adapter/errors';
-import { createHubSpotClient } from '../src/hubspot/client/create-hubspot-client';
-import { resolveHubSpotClientOptions } from '../src/hubspot/client/hubspot-client.options';
-import { MemoryTokenStore } from '../src/hubspot/oauth/memory-token-store';
-import { startHubSpotSimulator } from '../test/simulators/hubspot';
+import { startSimHarness } from '../src/hubspot/testing/sim-client';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 32);
@@ -22,32 +19,21 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  const sim = await startHubSpotSimulator();
-  const limit = sim.options.rateLimit;
-  const kit = createHubSpotClient(
-    resolveHubSpotClientOptions({
-      baseUrl: sim.baseUrl,
-      appId: String(sim.app.appId),
-      clientId: sim.app.clientId,
-      clientSecret: sim.app.clientSecret,
-      developerApiKey: sim.app.developerApiKey,
-      ...(USE_REDIS && { redisUrl: REDIS_URL, redisKeyPrefix: `hubspot-bench-${process.pid}` }),
-    }),
-    { tokenStore: new MemoryTokenStore() },
+  const harness = await startSimHarness(
+    {},
+    USE_REDIS ? { redisUrl: REDIS_URL, redisKeyPrefix: `hubspot-bench-${process.pid}` } : {},
   );
+  const { sim, kit } = harness;
+  const limit = sim.options.rateLimit;
   try {
-    const created = sim.control.createPortal();
-    const { portalId } = await kit.tokens.exchangeCode(
-      created.authorizationCode,
-      created.redirectUri,
-    );
+    const { portalId, inboxes } = await harness.install();
     const channel = await kit.client.channels.create({
       name: 'Bench',
       capabilities: { deliveryIdentifierTypes: ['CHANNEL_SPECIFIC_OPAQUE_ID'] },
     });
     const portal = kit.client.forPortal(portalId);
     const account = await portal.channelAccounts.create(channel.id, {
-      inboxId: created.inboxes[0].id,
+      inboxId: inboxes[0].id,
       name: 'bench',
       authorized: true,
       deliveryIdentifier: { type: 'CHANNEL_SPECIFIC_OPAQUE_ID', value: 'bench-bot' },
@@ -134,8 +120,7 @@ async function main(): Promise<void> {
     );
     if (result.lost > 0 || result.fractionOfLimit < 0.95) process.exitCode = 1;
   } finally {
-    await kit.close();
-    await sim.close();
+    await harness.close();
   }
 }
 
