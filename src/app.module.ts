@@ -4,6 +4,8 @@ import { HubSpotClientModule } from './hubspot/hubspot-client.module';
 import { HubSpotOAuthInstallModule } from './hubspot/oauth-install/oauth-install.module';
 import { HubSpotConnectModule } from './hubspot/connect/connect.module';
 import { HubSpotWebhookModule } from './hubspot/webhook/hubspot-webhook.module';
+import { HubSpotInboundModule } from './hubspot/inbound/hubspot-inbound.module';
+import { HubSpotOutboundModule } from './hubspot/outbound/hubspot-outbound.module';
 import type { PreparedGateway } from './prepare-gateway';
 import { parseDatabaseUrl } from './core/persistence/database-options';
 import { PersistenceModule } from './core/persistence/persistence.module';
@@ -41,6 +43,8 @@ export class AppModule {
         HubSpotOAuthInstallModule.forRoot({ authorizeUrl: config.HUBSPOT_AUTHORIZE_URL }),
         HubSpotConnectModule,
         HubSpotWebhookModule,
+        HubSpotInboundModule,
+        HubSpotOutboundModule,
         ObservabilityModule,
         AdminModule,
         ...extraModules,

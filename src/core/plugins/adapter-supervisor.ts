@@ -55,6 +55,10 @@ const RESTART_MAX_MS = 5 * 60 * 1000;
 export class AdapterSupervisor {
   private readonly adapters = new Map<string, SupervisedAdapter>();
   private readonly accounts = new Map<string, SupervisedAccount>();
+  private readonly sendingContexts = new Map<
+    string,
+    { account: ReceivingAccount; context: AccountContext }
+  >();
   private stopping = false;
 
   constructor(
@@ -100,6 +104,24 @@ export class AdapterSupervisor {
     return this.accounts.get(accountId)?.context;
   }
 
+  /**
+   * A context to send with for an account, also when this process is not receiving for it (with
+   * several gateway processes, one receives and any may send). Reuses the receiving context, else
+   * a sending-only one kept until the account's credentials or settings change.
+   */
+  contextForSending(account: ReceivingAccount): AccountContext {
+    const receiving = this.accounts.get(account.id);
+    if (receiving && sameAccountData(receiving.account, account)) return receiving.context;
+    const cached = this.sendingContexts.get(account.id);
+    if (cached && sameAccountData(cached.account, account)) return cached.context;
+    const context = this.contexts.create(account, {
+      onWarning: (message) =>
+        this.logger.warn({ adapter: account.adapterId, account: account.id }, message),
+    });
+    this.sendingContexts.set(account.id, { account, context });
+    return context;
+  }
+
   /** Starts (or restarts) receiving for an account, e.g. after it was connected or re-authorized. */
   async startAccount(account: ReceivingAccount): Promise<void> {
     await this.stopAccount(account.id);
@@ -127,6 +149,7 @@ export class AdapterSupervisor {
   }
 
   async stopAccount(accountId: string): Promise<void> {
+    this.sendingContexts.delete(accountId);
     const supervised = this.accounts.get(accountId);
     if (!supervised) return;
     this.accounts.delete(accountId);
@@ -208,4 +231,12 @@ export class AdapterSupervisor {
       supervised.retryTimer.unref();
     }
   }
+}
+
+function sameAccountData(a: ReceivingAccount, b: ReceivingAccount): boolean {
+  return (
+    a.adapterId === b.adapterId &&
+    JSON.stringify(a.credentials) === JSON.stringify(b.credentials) &&
+    JSON.stringify(a.settings) === JSON.stringify(b.settings)
+  );
 }

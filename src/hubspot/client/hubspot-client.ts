@@ -1,6 +1,7 @@
 import { AssociationsApi } from './associations.api';
 import { ChannelAccountsApi } from './channel-accounts.api';
 import { ChannelsApi } from './channels.api';
+import { ContactsApi } from './contacts.api';
 import { ConversationsApi } from './conversations.api';
 import type { FileDownloader } from './file-download';
 import { DEFAULT_FILES_OPTIONS, FilesApi, type FilesApiOptions } from './files.api';
@@ -18,6 +19,7 @@ export class HubSpotPortalClient {
   readonly tickets: TicketsApi;
   readonly associations: AssociationsApi;
   readonly owners: OwnersApi;
+  readonly contacts: ContactsApi;
 
   constructor(
     readonly portalId: string,
@@ -32,6 +34,7 @@ export class HubSpotPortalClient {
     this.tickets = new TicketsApi(http, portalId);
     this.associations = new AssociationsApi(http, portalId);
     this.owners = new OwnersApi(http, portalId);
+    this.contacts = new ContactsApi(http, portalId);
   }
 }
 
