@@ -124,6 +124,11 @@ export interface OutboundAttachment {
   mimeType: string;
   sizeBytes?: number;
   open(): Promise<Readable>;
+  /**
+   * A short-lived URL anyone can fetch the bytes from (a signed HubSpot file URL), for platforms
+   * that fetch media themselves (Twilio MMS `MediaUrl`). Valid for at least an hour when set.
+   */
+  publicUrl?: string;
 }
 
 /** An agent's reply to send on the platform. */
