@@ -49,6 +49,19 @@ describe('HubSpot simulator: publishing, threading, tickets and routing', () => 
     expect(inThread).toHaveLength(1);
   });
 
+  it('tells onMessagePublished listeners of each stored message, not of replays, until removed', async () => {
+    const f = await setupChannel(sim);
+    const seen: { id: string; stored: boolean }[] = [];
+    const remove = sim.onMessagePublished((m) =>
+      seen.push({ id: m.id, stored: sim.state.messages.get(m.id) === m }),
+    );
+    const first = rec((await publish(f, incoming(f, { integrationIdempotencyId: 'hook-1' }))).body);
+    await publish(f, incoming(f, { integrationIdempotencyId: 'hook-1' }));
+    remove();
+    await publish(f, incoming(f, { integrationIdempotencyId: 'hook-2' }));
+    expect(seen).toEqual([{ id: first.id, stored: true }]);
+  });
+
   it('INTEGRATION_THREAD_ID: same integrationThreadId joins, a new one starts a thread, and it is required', async () => {
     const f = await setupChannel(sim);
     const a = rec((await publish(f, incoming(f, { integrationThreadId: 't-1' }))).body);

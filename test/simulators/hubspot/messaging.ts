@@ -195,9 +195,9 @@ export function publishMessage(
     origin: 'INTEGRATION',
   };
   if (message.status) message.statusHistory.push({ at: now, status: message.status });
-  ctx.state.messages.set(message.id, message);
   if (idemKey) ctx.state.idempotency.set(idemKey, message.id);
   touchThread(thread, message);
+  ctx.state.storePublished(message);
   return { message, replayed: false };
 }
 

@@ -20,6 +20,7 @@ import { type HubSpotSimulatorOptions, resolveOptions } from './options';
 import { RateLimiter } from './rate-limit';
 import { registerChannelAccountRoutes } from './routes/channel-accounts';
 import { registerChannelRoutes } from './routes/channels';
+import { registerContactRoutes } from './routes/contacts';
 import { registerConversationRoutes } from './routes/conversations';
 import { registerCrmRoutes } from './routes/crm';
 import { registerFileRoutes } from './routes/files';
@@ -27,7 +28,7 @@ import { registerMessageRoutes } from './routes/messages';
 import { registerOAuthRoutes } from './routes/oauth';
 import { chainOf, type RouteKit } from './routes/route';
 import { SimState } from './state';
-import type { RequestLogEntry, WebhookDelivery } from './types';
+import type { Message, RequestLogEntry, WebhookDelivery } from './types';
 import { WebhookDispatcher } from './webhooks';
 
 export interface HubSpotSimulator {
@@ -49,6 +50,8 @@ export interface HubSpotSimulator {
   /** Resolves when no webhook delivery is in flight or scheduled for retry. */
   waitForWebhooks(timeoutMs?: number): Promise<void>;
   requests(): RequestLogEntry[];
+  /** Called synchronously as each published message is stored (replays excluded); returns an unsubscribe. */
+  onMessagePublished(listener: (message: Message) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -128,6 +131,7 @@ export async function startHubSpotSimulator(
   registerFileRoutes(kit);
   registerConversationRoutes(kit);
   registerCrmRoutes(kit);
+  registerContactRoutes(kit);
   validators.push(
     ...buildOpenApiValidators(
       docs,
@@ -183,6 +187,7 @@ export async function startHubSpotSimulator(
       ),
     waitForWebhooks: (timeoutMs) => webhooks.idle(timeoutMs),
     requests: () => state.requests,
+    onMessagePublished: (listener) => state.onMessagePublished(listener),
     close: async () => {
       webhooks.close();
       server.closeAllConnections();

@@ -46,6 +46,23 @@ export class SimState {
   idempotency = new Map<string, string>();
   /** Threading keys (account|kind|key) -> thread id of the latest thread with that key. */
   threadKeys = new Map<string, string>();
+  private readonly publishedListeners = new Set<(message: Message) => void>();
+
+  /**
+   * Calls `listener` synchronously each time a message the integration published is stored (not
+   * for idempotent replays), so that a benchmark in the same process can time deliveries without
+   * polling. Returns a function that removes the listener.
+   */
+  onMessagePublished(listener: (message: Message) => void): () => void {
+    this.publishedListeners.add(listener);
+    return () => this.publishedListeners.delete(listener);
+  }
+
+  /** Stores a message the integration published and tells the listeners. */
+  storePublished(message: Message): void {
+    this.messages.set(message.id, message);
+    for (const listener of this.publishedListeners) listener(message);
+  }
 
   /** Next id of a kind; each kind starts at its own base so ids are easy to tell apart. */
   nextId(kind: string, base: number): string {
