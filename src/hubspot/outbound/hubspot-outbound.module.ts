@@ -1,13 +1,21 @@
 import { Module } from '@nestjs/common';
 import { PluginsModule } from '../../core/plugins/plugins.module';
+import { HubSpotStatusReporter } from './hubspot-status-reporter';
+import { PlatformStatusHandler } from './platform-status.handler';
+import { PlatformStatusService } from './platform-status.service';
 
 /**
  * Agents' replies on their way to the platforms (the `hubspot-outgoing` queue) and what the
  * platforms report back about them (read receipts, delivery status), reported to HubSpot.
+ * Needs the gateway's global providers (persistence, queue, GATEWAY_LOGGER) and
+ * HubSpotClientModule somewhere in the application.
  */
 @Module({
   imports: [PluginsModule],
-  providers: [],
-  exports: [],
+  providers: [
+    HubSpotStatusReporter,
+    { provide: PlatformStatusHandler, useClass: PlatformStatusService },
+  ],
+  exports: [PlatformStatusHandler],
 })
 export class HubSpotOutboundModule {}
