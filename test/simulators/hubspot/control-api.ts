@@ -104,6 +104,7 @@ export function controlRouter(
         portalId: reqStr(b, 'portalId'),
         email: optStr(b, 'email'),
         phone: optStr(b, 'phone'),
+        mobilephone: optStr(b, 'mobilephone'),
         firstname: optStr(b, 'firstname'),
         lastname: optStr(b, 'lastname'),
         ownerId: optStr(b, 'ownerId'),

@@ -144,6 +144,7 @@ export class SimControl {
     portalId: string;
     email?: string;
     phone?: string;
+    mobilephone?: string;
     firstname?: string;
     lastname?: string;
     ownerId?: string;

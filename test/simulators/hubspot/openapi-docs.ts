@@ -127,6 +127,29 @@ function fixMessageEgg(doc: JsonObject, options: HubSpotSimulatorOptions): void 
   if (isObject(senders)) senders.minItems = 1;
 }
 
+const TICKETS_SEARCH = '/crm/v3/objects/tickets/search';
+export const CONTACTS_SEARCH = '/crm/v3/objects/contacts/search';
+
+/**
+ * HubSpot's public document collection has no contacts document, but CRM search is one generic
+ * operation for every object type (`PublicObjectSearchRequest` in, `...WithTotal...` out). So the
+ * contacts search is added to the tickets document as a copy of its search operation: the body
+ * is validated against the same schema, and only the scope differs (UNCLEAR whether HubSpot also
+ * accepts `crm.objects.contacts.write` alone; the simulator asks for read).
+ */
+function addContactsSearch(doc: JsonObject): void {
+  const paths = obj(doc, 'paths');
+  const tickets = obj(obj(paths, TICKETS_SEARCH), 'post');
+  paths[CONTACTS_SEARCH] = {
+    post: {
+      ...tickets,
+      summary: 'Search for contacts',
+      operationId: `post-${CONTACTS_SEARCH}_doSearch`,
+      security: [{ oauth2: ['crm.objects.contacts.read'] }],
+    },
+  };
+}
+
 export function loadOpenApiDocs(options: HubSpotSimulatorOptions): LoadedDoc[] {
   return OPENAPI_FILES.map((file) => {
     const raw: unknown = JSON.parse(fs.readFileSync(path.join(options.openApiDir, file), 'utf8'));
@@ -137,6 +160,7 @@ export function loadOpenApiDocs(options: HubSpotSimulatorOptions): LoadedDoc[] {
       fixChannelSchemas(raw, options);
       fixMessageEgg(raw, options);
     }
+    if (file === 'tickets.v3.json') addContactsSearch(raw);
     return { file, doc: raw };
   });
 }

@@ -1,6 +1,7 @@
 import type {
   Channel,
   ChannelAccount,
+  Contact,
   Inbox,
   Message,
   Owner,
@@ -134,6 +135,47 @@ export function presentTicket(
     out.associations = assoc;
   }
   return out;
+}
+
+/** A contact's CRM properties by HubSpot name; the record keeps only the ones the sim models. */
+export function contactPropertyOf(c: Contact, name: string): string | undefined {
+  switch (name) {
+    case 'hs_object_id':
+      return c.id;
+    case 'email':
+      return c.email;
+    case 'phone':
+      return c.phone;
+    case 'mobilephone':
+      return c.mobilephone;
+    case 'firstname':
+      return c.firstname;
+    case 'lastname':
+      return c.lastname;
+    case 'hubspot_owner_id':
+      return c.ownerId;
+    case 'createdate':
+    case 'lastmodifieddate':
+      return c.createdAt;
+    default:
+      return undefined;
+  }
+}
+
+/** `SimplePublicObject`; without `properties` HubSpot answers its contact defaults. */
+export function presentContact(c: Contact, wanted?: string[]): Record<string, unknown> {
+  const defaults = [
+    'createdate',
+    'email',
+    'firstname',
+    'hs_object_id',
+    'lastmodifieddate',
+    'lastname',
+  ];
+  const names = wanted && wanted.length > 0 ? wanted : defaults;
+  const properties: Record<string, string | null> = {};
+  for (const n of names) properties[n] = contactPropertyOf(c, n) ?? null;
+  return { id: c.id, properties, createdAt: c.createdAt, updatedAt: c.createdAt, archived: false };
 }
 
 export function presentFile(f: StoredFile, baseUrl: string): Record<string, unknown> {

@@ -50,6 +50,7 @@ export interface Contact {
   portalId: string;
   email?: string;
   phone?: string;
+  mobilephone?: string;
   firstname?: string;
   lastname?: string;
   ownerId?: string;

@@ -1,67 +1,22 @@
 import type { Request, Response } from 'express';
 import { portalIdOf } from '../auth';
 import { notFound, validationError } from '../errors';
+import { type CrmSearchRequest, type SearchableType, searchObjects } from '../crm-search';
 import { CONTACT_TO_TICKET, linkTicketContact } from '../helpdesk';
 import { crmTypeName, presentOwner, presentTicket } from '../presenters';
 import type { Ticket } from '../types';
 import { paginate, type RouteKit, route } from './route';
+
+/** Ticket properties as CRM search sees them (`hs_object_id` is the record id). */
+const searchableTickets: SearchableType<Ticket> = {
+  valueOf: (t, property) => (property === 'hs_object_id' ? t.id : t.properties[property]),
+};
 
 const T = '/crm/v3/objects/tickets';
 const asArray = (v: unknown): string[] =>
   v === undefined
     ? []
     : (Array.isArray(v) ? v.map(String) : [String(v)]).flatMap((s) => s.split(','));
-
-interface Filter {
-  propertyName: string;
-  operator: string;
-  value?: string;
-  values?: string[];
-}
-
-function matches(t: Ticket, f: Filter): boolean {
-  const v = f.propertyName === 'hs_object_id' ? t.id : t.properties[f.propertyName];
-  switch (f.operator) {
-    case 'EQ':
-      return v === f.value;
-    case 'NEQ':
-      return v !== f.value;
-    case 'IN':
-      return v !== undefined && (f.values ?? []).includes(v);
-    case 'NOT_IN':
-      return v === undefined || !(f.values ?? []).includes(v);
-    case 'HAS_PROPERTY':
-      return v !== undefined && v !== '';
-    case 'NOT_HAS_PROPERTY':
-      return v === undefined || v === '';
-    case 'CONTAINS_TOKEN':
-      return (
-        v !== undefined &&
-        v.toLowerCase().includes(
-          String(f.value ?? '')
-            .replace(/\*/g, '')
-            .toLowerCase(),
-        )
-      );
-    case 'GT':
-    case 'GTE':
-    case 'LT':
-    case 'LTE': {
-      const a = Number(v);
-      const b = Number(f.value);
-      if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
-      return f.operator === 'GT'
-        ? a > b
-        : f.operator === 'GTE'
-          ? a >= b
-          : f.operator === 'LT'
-            ? a < b
-            : a <= b;
-    }
-    default:
-      return false;
-  }
-}
 
 /** CRM tickets v3, associations v4 and owners v3 subsets (spec 10.3). */
 export function registerCrmRoutes(kit: RouteKit): void {
@@ -160,26 +115,14 @@ export function registerCrmRoutes(kit: RouteKit): void {
 
   route(kit, 'post', [`${T}/search`], 'portal', (req: Request, res: Response) => {
     const portalId = portalIdOf(res);
-    const body = req.body as {
-      filterGroups: { filters: Filter[] }[];
-      properties: string[];
-      limit: number;
-      after: string;
-      sorts: string[];
-    };
-    if (body.filterGroups.length > 6) throw validationError('Up to 6 filterGroups are allowed');
-    const all = [...ctx.state.tickets.values()].filter(
-      (t) =>
-        t.portalId === portalId &&
-        !t.archived &&
-        (body.filterGroups.length === 0 ||
-          body.filterGroups.some((g) => g.filters.every((f) => matches(t, f)))),
+    const tickets = [...ctx.state.tickets.values()].filter(
+      (t) => t.portalId === portalId && !t.archived,
     );
-    const page = paginate(all, body.after, Math.min(body.limit || 10, 200), 10);
+    const body = req.body as CrmSearchRequest;
+    const found = searchObjects(tickets, body, searchableTickets);
     res.json({
-      total: all.length,
-      ...page,
-      results: page.results.map((t) => presentTicket(t, ctx.state, body.properties)),
+      ...found,
+      results: found.results.map((t) => presentTicket(t, ctx.state, body.properties)),
     });
   });
 
