@@ -33,6 +33,7 @@ import {
   type BinaryFixture,
 } from './fixtures';
 import { InMemoryAccountContext } from './in-memory-account-context';
+import { PublicFileHost } from './public-file-host';
 import { RecordingLogger } from './recording-logger';
 import { WebhookRelay } from './webhook-relay';
 
@@ -57,6 +58,8 @@ export class ConformanceSession<TSettings extends object, TAccount extends Harne
   readonly quietPeriodMs: number;
   readonly contexts: InMemoryAccountContext[] = [];
   readonly pluginLogger = new RecordingLogger();
+  /** Serves outbound attachments at public URLs, as HubSpot's signed file URLs do. */
+  readonly files = new PublicFileHost();
   harness!: ConformanceHarness<TAccount>;
   relay!: WebhookRelay;
   adapter!: ChannelAdapter;
@@ -76,6 +79,7 @@ export class ConformanceSession<TSettings extends object, TAccount extends Harne
     await this.harness.start();
     this.relay = new WebhookRelay(this.manifest.id, () => this.adapter);
     await this.relay.start();
+    await this.files.start();
     this.settings = await validatePluginSettings(
       this.options.plugin,
       this.harness.pluginSettings(),
@@ -93,6 +97,7 @@ export class ConformanceSession<TSettings extends object, TAccount extends Harne
     }
     await this.adapter?.shutdown?.();
     await this.relay?.stop();
+    await this.files.stop();
     await this.harness?.stop();
   }
 
@@ -161,6 +166,16 @@ export class ConformanceSession<TSettings extends object, TAccount extends Harne
     return fixture;
   }
 
+  /** An agent's attachment as the gateway hands it over: bytes on demand and a public URL. */
+  outboundAttachment(fixture: BinaryFixture): OutboundAttachment {
+    const publicUrl = this.files.publish({
+      bytes: fixture.bytes,
+      mimeType: fixture.mimeType,
+      fileName: fixture.fileName,
+    });
+    return outboundAttachment(fixture, publicUrl);
+  }
+
   outboundMessage(
     conversation: ConversationRef,
     content: Partial<Omit<OutboundMessage, 'conversation' | 'idempotencyKey'>>,
@@ -190,14 +205,16 @@ export class ConformanceSession<TSettings extends object, TAccount extends Harne
   }
 }
 
-export function outboundAttachment(fixture: BinaryFixture): OutboundAttachment {
-  return {
+export function outboundAttachment(fixture: BinaryFixture, publicUrl?: string): OutboundAttachment {
+  const attachment: OutboundAttachment = {
     kind: fixture.kind,
     fileName: fixture.fileName,
     mimeType: fixture.mimeType,
     sizeBytes: fixture.bytes.length,
     open: async () => Readable.from([fixture.bytes]),
   };
+  if (publicUrl !== undefined) attachment.publicUrl = publicUrl;
+  return attachment;
 }
 
 /** Validates raw settings like the gateway does (whitelist, unknown keys rejected). */

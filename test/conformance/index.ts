@@ -19,6 +19,7 @@ export {
 export { InMemoryStateStore } from './in-memory-state-store';
 export { RecordingLogger, type LogEntry, type LogLevel } from './recording-logger';
 export { WebhookRelay } from './webhook-relay';
+export { PublicFileHost, type FileRequest, type PublishedFile } from './public-file-host';
 export { manifestProblems, credentialsProblems } from './manifest-problems';
 export { withoutAuthHeaders } from './checks/webhook.checks';
 export * from './fixtures';

@@ -1,7 +1,6 @@
 import { describe, expect } from '@jest/globals';
 import type { RichTextFeature } from '../../../src/core/adapter';
 import type { HarnessAccount, RichTextSpan } from '../conformance-harness';
-import { outboundAttachment } from '../conformance-session';
 import { longText, NON_LATIN_TEXT, wordsOf } from '../fixtures';
 import { fingerprint } from '../streams';
 import type { CheckContext } from './check-context';
@@ -127,7 +126,7 @@ export function describeOutboundChecks<S extends object, A extends HarnessAccoun
         const fixture = session.outboundFixture(kind);
         const message = session.outboundMessage(main.conversation, {
           text: `${kind} attached`,
-          attachments: [outboundAttachment(fixture)],
+          attachments: [session.outboundAttachment(fixture)],
         });
         const { received } = await session.sendAndRead(main, message);
         const files = received.flatMap((part) => part.attachments);
