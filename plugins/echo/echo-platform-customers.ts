@@ -3,6 +3,7 @@
  * edit their messages and read the business's messages. Each action becomes a webhook update.
  */
 import type { BinaryAttachmentKind } from '../../src/core/adapter';
+import { EchoCustomerProfiles } from './echo-customer-profiles';
 import { visibleText } from './echo-markup';
 import { badRequest, notFound } from './echo-platform-error';
 import type { EchoPlatformState, PlatformAccount, PublishedUpdate } from './echo-platform-state';
@@ -27,6 +28,7 @@ export type EchoUploadAttachment = {
 export interface CustomerMessageInput {
   /** Defaults to the private chat of the customer, `chat-<customer id>`. */
   chat_id?: string;
+  /** Defaults to `customer-1`; fields left out keep what the platform knows of that customer. */
   customer?: Partial<EchoUser>;
   text?: string;
   /** Echo markup; the plain text is derived from it when `text` is absent. */
@@ -36,15 +38,13 @@ export interface CustomerMessageInput {
 }
 
 export class EchoCustomers {
+  private readonly profiles = new EchoCustomerProfiles();
+
   constructor(private readonly state: EchoPlatformState) {}
 
   sends(accountId: string, input: CustomerMessageInput): Promise<PublishedUpdate> {
     const account = this.state.account(accountId);
-    const customer: EchoUser = {
-      id: input.customer?.id ?? 'customer-1',
-      name: input.customer?.name ?? 'Echo Customer',
-    };
-    if (input.customer?.username) customer.username = input.customer.username;
+    const customer = this.profiles.resolve(account.info.id, input.customer);
     const chat = this.state.chatFor(account, input.chat_id ?? `chat-${customer.id}`);
     const attachments = (input.attachments ?? []).map((a) => this.attachment(account, a));
     const text = input.text ?? (input.html !== undefined ? visibleText(input.html) : '');

@@ -20,6 +20,9 @@ export interface EchoUser {
   id: string;
   name: string;
   username?: string;
+  /** E.164 (`+4915112345678`), when the customer registered with a phone number. */
+  phone?: string;
+  email?: string;
 }
 
 export interface EchoFileAttachment {

@@ -9,6 +9,8 @@ import type {
 } from '../../src/core/adapter';
 import type { EchoAttachment, EchoChat, EchoMessage, EchoUpdate } from './echo-platform.types';
 
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 /** The idempotency key of an update: the platform keeps update ids on redelivery. */
 export function echoEventId(update: Pick<EchoUpdate, 'account_id' | 'update_id'>): string {
   return `echo:${update.account_id}:${update.update_id}`;
@@ -49,6 +51,10 @@ function mapMessage(eventId: string, message: EchoMessage): InboundMessageEvent 
     timestamp: message.date,
   };
   if (message.from.username) event.sender.handle = `@${message.from.username}`;
+  // Sender.phone promises E.164; the platform only accepts such numbers, but a webhook body is
+  // still input, so anything else is left out rather than passed on.
+  if (message.from.phone && E164.test(message.from.phone)) event.sender.phone = message.from.phone;
+  if (message.from.email) event.sender.email = message.from.email;
   if (message.html) event.html = message.html;
   if (message.reply_to_message_id) event.inReplyToExternalId = message.reply_to_message_id;
   return event;

@@ -80,6 +80,51 @@ describe(EchoPlatformServer.name, () => {
     );
   });
 
+  it("puts the customer's phone and email on the update and remembers them for later messages", async () => {
+    const account = await control.createAccount('Phones');
+    await bot(account.token, 'PUT', '/bot/webhook', { url: hookUrl, secret: 's3cret' });
+    const customer = { id: 'c-9', name: 'Ana', phone: '+14155550100', email: 'ana@example.com' };
+    const first = await control.post<{ update: { message: { from: unknown } } }>(
+      `/control/accounts/${account.id}/customer/messages`,
+      { customer, text: 'first' },
+    );
+    expect(first.update.message.from).toEqual(customer);
+    const later = await control.post<{ update: { message: { from: unknown } } }>(
+      `/control/accounts/${account.id}/customer/messages`,
+      { customer: { id: 'c-9' }, text: 'again' },
+    );
+    expect(later.update.message.from).toEqual(customer);
+    expect(receiver.bodies).toContainEqual(
+      expect.objectContaining({
+        type: 'message',
+        message: expect.objectContaining({ text: 'again', from: customer }),
+      }),
+    );
+    const other = await control.createAccount('Elsewhere');
+    const elsewhere = await control.post<{ update: { message: { from: unknown } } }>(
+      `/control/accounts/${other.id}/customer/messages`,
+      { customer: { id: 'c-9' }, text: 'who?' },
+    );
+    expect(elsewhere.update.message.from).toEqual({ id: 'c-9', name: 'Echo Customer' });
+  });
+
+  it.each([
+    [{ phone: '004915112345678' }, /E\.164/],
+    [{ phone: '+49 151 12345678' }, /E\.164/],
+    [{ email: 'not-an-email' }, /email/],
+  ])('refuses a customer with %j', async (fields, reason) => {
+    const account = await control.createAccount();
+    const response = await fetch(`${sut.url}/control/accounts/${account.id}/customer/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customer: { id: 'c-1', ...fields }, text: 'hi' }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; description: string };
+    expect(body.error).toBe('bad_request');
+    expect(body.description).toMatch(reason);
+  });
+
   it('retries an update the webhook refused at the next flush', async () => {
     const account = await control.createAccount();
     await bot(account.token, 'PUT', '/bot/webhook', { url: hookUrl, secret: 's3cret' });

@@ -212,6 +212,29 @@ describe(EchoAdapter.name, () => {
       expect(echo).toMatchObject({ inReplyToExternalId: externalMessageIds[0] });
     });
 
+    it("emits the customer's phone and email, also on the auto reply of the same customer", async () => {
+      const sut = adapter({ autoReply: true });
+      const { info, context } = account();
+      await sut.startReceiving(context);
+      await server.platform.customerSends(info.id, {
+        customer: { id: 'c-77', name: 'Zoe', phone: '+4915112345678', email: 'zoe@example.com' },
+        text: 'call me',
+      });
+      const first = await context.waitForEvent((e) => e.type === 'message' && e.text === 'call me');
+      const known = {
+        id: 'c-77',
+        displayName: 'Zoe',
+        phone: '+4915112345678',
+        email: 'zoe@example.com',
+      };
+      expect(first).toMatchObject({ sender: known });
+      await sut.send(context, { ...message('ping'), conversation: { externalId: 'chat-c-77' } });
+      const echo = await context.waitForEvent(
+        (e) => e.type === 'message' && e.text === 'Echo: ping',
+      );
+      expect(echo).toMatchObject({ sender: known });
+    });
+
     it('sends more attachments than one message takes as several messages', async () => {
       const sut = adapter();
       const { info, context } = await startWithCustomer(sut);

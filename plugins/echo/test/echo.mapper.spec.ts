@@ -33,6 +33,29 @@ describe('mapEchoUpdate', () => {
     });
   });
 
+  it("maps the customer's phone (E.164 only) and email to the sender", () => {
+    const from = { id: 'c1', name: 'Ana', phone: '+4915112345678', email: 'ana@example.com' };
+    const mapped = mapEchoUpdate({
+      update_id: 6,
+      account_id: 'bot-1',
+      type: 'message',
+      message: message({ from }),
+    });
+    expect(mapped).toMatchObject({
+      sender: { id: 'c1', displayName: 'Ana', phone: '+4915112345678', email: 'ana@example.com' },
+    });
+    const malformed = mapEchoUpdate({
+      update_id: 7,
+      account_id: 'bot-1',
+      type: 'message',
+      message: message({ from: { id: 'c1', name: 'Ana', phone: '0151 123' } }),
+    });
+    expect(malformed.type === 'message' && malformed.sender).toEqual({
+      id: 'c1',
+      displayName: 'Ana',
+    });
+  });
+
   it('maps an edit to the edited message id and the edit time', () => {
     const event = mapEchoUpdate({
       update_id: 4,
