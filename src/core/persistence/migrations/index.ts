@@ -1,5 +1,6 @@
 import { PERSISTENCE_MIGRATIONS } from './persistence-migrations';
 import { QueueTables1764000001000 } from '../../queue/queue-tables.migration';
+import { ReceiverLeases1764000002000 } from '../../plugins/receiver-lease/receiver-leases.migration';
 
 /**
  * Every migration of the gateway, in order. Migrations use TypeORM's dialect-neutral schema
@@ -8,4 +9,5 @@ import { QueueTables1764000001000 } from '../../queue/queue-tables.migration';
 export const GATEWAY_MIGRATIONS: (new (...args: never[]) => unknown)[] = [
   ...PERSISTENCE_MIGRATIONS,
   QueueTables1764000001000,
+  ReceiverLeases1764000002000,
 ];
