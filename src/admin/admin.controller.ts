@@ -16,6 +16,7 @@ import { ChannelAccountRepository } from '../core/persistence/repositories/chann
 import { AdapterSupervisor } from '../core/plugins/adapter-supervisor';
 import { DeadLetterStore } from '../core/queue/dead-letter-store';
 import { JobQueue } from '../core/queue/job-queue';
+import { type AdminAccountView, receivingStates, toAdminAccountView } from './admin-account.view';
 import { AdminTokenGuard } from './admin-token.guard';
 
 /** Operator endpoints, behind `Authorization: Bearer <ADMIN_TOKEN>`. */
@@ -35,15 +36,10 @@ export class AdminController {
 
   /** Channel accounts with their receiving state; never their credentials. */
   @Get('accounts')
-  async listAccounts(@Query('adapter') adapter?: string) {
-    const receiving = new Map(
-      this.supervisor.health().flatMap((a) => a.accounts.map((account) => [account.id, account])),
-    );
+  async listAccounts(@Query('adapter') adapter?: string): Promise<AdminAccountView[]> {
+    const receiving = receivingStates(this.supervisor);
     const accounts = await this.accounts.list(adapter ? { adapterId: adapter } : {});
-    return accounts.map(({ credentials: _credentials, ...account }) => ({
-      ...account,
-      receiving: receiving.get(account.id) ?? { state: 'stopped', warnings: [] },
-    }));
+    return accounts.map((account) => toAdminAccountView(account, receiving));
   }
 
   @Get('dead-letters')

@@ -1,4 +1,7 @@
 import { PermanentError } from '../../src/core/adapter';
+import type { ChannelAccount } from '../../src/core/persistence/models/channel-account.model';
+import { ChannelAccountRepository } from '../../src/core/persistence/repositories/channel-account.repository';
+import { ConversationRepository } from '../../src/core/persistence/repositories/conversation.repository';
 import { JobQueue } from '../../src/core/queue/job-queue';
 import { eventually, startTestGateway, type TestGateway } from '../support/test-gateway';
 
@@ -63,17 +66,257 @@ describe('admin API', () => {
     const open = (await (await get('/admin/dead-letters?queue=admin-test')).json()) as unknown[];
     expect(open).toEqual([]);
   });
+
+  describe('conversations', () => {
+    interface ConversationView {
+      id: string;
+      adapter: string | null;
+      accountId: string;
+      externalId: string;
+      status: string;
+      hubspotThreadId: string | null;
+      hubspotTicketId: string | null;
+      [key: string]: unknown;
+    }
+    let echoAccount: ChannelAccount;
+    let otherAccount: ChannelAccount;
+    /** Conversation ids by external id. */
+    const ids = new Map<string, string>();
+
+    const list = async (query: string): Promise<ConversationView[]> => {
+      const response = await get(`/admin/conversations${query}`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as ConversationView[];
+    };
+
+    beforeAll(async () => {
+      const accounts = gateway.app.get(ChannelAccountRepository);
+      const conversations = gateway.app.get(ConversationRepository);
+      echoAccount = await accounts.create({
+        adapterId: 'echo',
+        name: 'Echo shop',
+        credentials: { token: 'echo_secret_token' },
+      });
+      otherAccount = await accounts.create({
+        adapterId: 'telegram',
+        name: 'Telegram shop',
+        credentials: { botToken: '123:secret' },
+      });
+      // Distinct update times, so that "most recently updated first" is deterministic.
+      const at = (minute: number) => new Date(Date.UTC(2026, 10, 28, 10, minute));
+      const seed = async (accountId: string, externalId: string, minute: number) => {
+        const { conversation } = await conversations.findOrCreate(
+          accountId,
+          { externalId, title: `Chat ${externalId}`, isGroup: externalId.startsWith('group') },
+          at(minute),
+        );
+        ids.set(externalId, conversation.id);
+        return conversation.id;
+      };
+      const linked = await seed(echoAccount.id, 'chat-a', 1);
+      await conversations.linkThread(
+        linked,
+        { hubspotThreadId: '9001', integrationThreadId: 'itid-a' },
+        at(2),
+      );
+      await conversations.linkTicket(linked, '7001', at(3));
+      await conversations.touch(linked, at(3), 'INCOMING', at(3));
+      const closed = await seed(echoAccount.id, 'chat-b', 4);
+      await conversations.setStatus(closed, 'CLOSED', at(5));
+      await seed(echoAccount.id, 'group-c', 6);
+      await seed(otherAccount.id, 'chat-d', 7);
+    });
+
+    it('needs the admin token', async () => {
+      expect((await fetch(`${gateway.url}/admin/conversations`)).status).toBe(401);
+      expect((await get('/admin/conversations', 'wrong-token-wrong-token')).status).toBe(401);
+    });
+
+    it('answers each conversation with its adapter, HubSpot thread and ticket', async () => {
+      const page = await list(`?account=${echoAccount.id}`);
+      expect(page.map((c) => c.externalId)).toEqual(['group-c', 'chat-b', 'chat-a']);
+      expect(page[2]).toEqual({
+        id: ids.get('chat-a'),
+        adapter: 'echo',
+        accountId: echoAccount.id,
+        externalId: 'chat-a',
+        title: 'Chat chat-a',
+        isGroup: false,
+        status: 'OPEN',
+        hubspotThreadId: '9001',
+        hubspotTicketId: '7001',
+        integrationThreadId: 'itid-a',
+        lastMessageAt: '2026-11-28T10:03:00.000Z',
+        lastInboundAt: '2026-11-28T10:03:00.000Z',
+        createdAt: '2026-11-28T10:01:00.000Z',
+        updatedAt: '2026-11-28T10:03:00.000Z',
+      });
+      expect(page[0]).toMatchObject({
+        isGroup: true,
+        hubspotThreadId: null,
+        hubspotTicketId: null,
+        integrationThreadId: null,
+        lastMessageAt: null,
+      });
+    });
+
+    it('filters by adapter and status; an unknown adapter is an empty list', async () => {
+      const echo = await list('?adapter=echo');
+      expect(echo.map((c) => c.externalId).sort()).toEqual(['chat-a', 'chat-b', 'group-c']);
+      expect(echo.every((c) => c.adapter === 'echo')).toBe(true);
+      const telegram = await list('?adapter=telegram');
+      expect(telegram).toEqual([
+        expect.objectContaining({ externalId: 'chat-d', adapter: 'telegram' }),
+      ]);
+      expect(await list('?adapter=echo&status=CLOSED')).toEqual([
+        expect.objectContaining({ externalId: 'chat-b', status: 'CLOSED' }),
+      ]);
+      const open = await list(`?account=${echoAccount.id}&status=OPEN`);
+      expect(open.map((c) => c.externalId)).toEqual(['group-c', 'chat-a']);
+      expect(await list('?adapter=no-such-adapter')).toEqual([]);
+    });
+
+    it('pages with limit and offset', async () => {
+      const all = await list(`?adapter=echo`);
+      const first = await list(`?adapter=echo&limit=2`);
+      const second = await list(`?adapter=echo&limit=2&offset=2`);
+      expect(first.map((c) => c.id)).toEqual(all.slice(0, 2).map((c) => c.id));
+      expect(second.map((c) => c.id)).toEqual(all.slice(2).map((c) => c.id));
+      expect(await list(`?adapter=echo&offset=3`)).toEqual([]);
+    });
+
+    it.each([
+      ['?status=open', 'status: must be OPEN or CLOSED'],
+      ['?limit=0', 'limit: must be an integer from 1 to 500'],
+      ['?limit=501', 'limit: must be an integer from 1 to 500'],
+      ['?offset=-1', 'offset: must be an integer >= 0'],
+      ['?status=OPEN&status=CLOSED', 'status: must be given once'],
+    ])('answers 400 naming the parameter for %s', async (query, problem) => {
+      const response = await get(`/admin/conversations${query}`);
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { message: string[] };
+      expect(body.message).toEqual([expect.stringContaining(problem)]);
+    });
+  });
+
+  describe('accounts and their threading settings', () => {
+    const put = (path: string, body: unknown, token = ADMIN_TOKEN) =>
+      fetch(`${gateway.url}${path}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    let account: ChannelAccount;
+
+    beforeAll(async () => {
+      account = await gateway.app.get(ChannelAccountRepository).create({
+        adapterId: 'echo',
+        name: 'Threaded',
+        credentials: { token: 'echo_very_secret_value' },
+        settings: { language: 'de' },
+      });
+    });
+
+    it('shows one account without credentials, with the threading in effect', async () => {
+      const response = await get(`/admin/accounts/${account.id}`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).not.toContain('echo_very_secret_value');
+      const body = JSON.parse(text) as Record<string, unknown>;
+      expect(body).not.toHaveProperty('credentials');
+      expect(body).toMatchObject({
+        id: account.id,
+        adapterId: 'echo',
+        name: 'Threaded',
+        settings: { language: 'de' },
+        threading: { mode: 'continuous', silenceHours: 24 },
+        receiving: { state: 'stopped' },
+      });
+      expect((await get('/admin/accounts/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+      expect((await fetch(`${gateway.url}/admin/accounts/${account.id}`)).status).toBe(401);
+    });
+
+    it('stores a threading setting next to the other settings', async () => {
+      const response = await put(`/admin/accounts/${account.id}/threading`, {
+        mode: 'after-silence',
+        silenceHours: 6,
+      });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).not.toContain('echo_very_secret_value');
+      expect(JSON.parse(text)).toMatchObject({
+        settings: { language: 'de', threading: { mode: 'after-silence', silenceHours: 6 } },
+        threading: { mode: 'after-silence', silenceHours: 6 },
+      });
+      const stored = await gateway.app.get(ChannelAccountRepository).findById(account.id);
+      expect(stored?.settings).toEqual({
+        language: 'de',
+        threading: { mode: 'after-silence', silenceHours: 6 },
+      });
+      expect(stored?.credentials).toEqual({ token: 'echo_very_secret_value' });
+
+      const again = await put(`/admin/accounts/${account.id}/threading`, {
+        mode: 'after-ticket-closed',
+      });
+      expect(await again.json()).toMatchObject({
+        settings: { threading: { mode: 'after-ticket-closed', silenceHours: 24 } },
+      });
+    });
+
+    it.each([
+      [
+        { mode: 'weekly' },
+        ['threading.mode: must be one of continuous, after-silence, after-ticket-closed'],
+      ],
+      [
+        { mode: 'after-silence', silenceHours: 0.1 },
+        ['threading.silenceHours: must be a number of hours between 0.5 and 8760'],
+      ],
+      [{ silenceHours: 3 }, ['threading.mode: required']],
+      [{ mode: 'continuous', colour: 'red' }, ['threading.colour: unknown key']],
+      [['continuous'], ['threading: must be an object']],
+    ])('answers 400 with the problems for %j and stores nothing', async (body, problems) => {
+      const before = await gateway.app.get(ChannelAccountRepository).findById(account.id);
+      const response = await put(`/admin/accounts/${account.id}/threading`, body);
+      expect(response.status).toBe(400);
+      const answer = (await response.json()) as { message: string[] };
+      expect(answer.message).toEqual(problems.map((p) => expect.stringContaining(p)));
+      const after = await gateway.app.get(ChannelAccountRepository).findById(account.id);
+      expect(after?.settings).toEqual(before?.settings);
+    });
+
+    it('answers 404 for an unknown or deleted account and 401 without the token', async () => {
+      const unknown = await put('/admin/accounts/00000000-0000-0000-0000-000000000000/threading', {
+        mode: 'continuous',
+      });
+      expect(unknown.status).toBe(404);
+      const accounts = gateway.app.get(ChannelAccountRepository);
+      const gone = await accounts.create({ adapterId: 'echo', name: 'Gone', credentials: {} });
+      await accounts.markDeleted(gone.id);
+      expect(
+        (await put(`/admin/accounts/${gone.id}/threading`, { mode: 'continuous' })).status,
+      ).toBe(404);
+      const anonymous = await put(
+        `/admin/accounts/${account.id}/threading`,
+        { mode: 'continuous' },
+        'wrong-token-wrong-token',
+      );
+      expect(anonymous.status).toBe(401);
+    });
+  });
 });
 
 describe('admin API without ADMIN_TOKEN', () => {
   it('is closed with a message saying how to open it', async () => {
     const gateway = await startTestGateway();
     try {
-      const response = await fetch(`${gateway.url}/admin/dead-letters`, {
-        headers: { authorization: 'Bearer anything-at-all-here' },
-      });
-      expect(response.status).toBe(403);
-      expect(JSON.stringify(await response.json())).toContain('set ADMIN_TOKEN');
+      for (const path of ['/admin/dead-letters', '/admin/conversations']) {
+        const response = await fetch(`${gateway.url}${path}`, {
+          headers: { authorization: 'Bearer anything-at-all-here' },
+        });
+        expect(response.status).toBe(403);
+        expect(JSON.stringify(await response.json())).toContain('set ADMIN_TOKEN');
+      }
     } finally {
       await gateway.close();
     }
