@@ -1,15 +1,11 @@
 /**
  * Appservice mode, receiving: the homeserver pushes transactions
- * (`PUT /_matrix/app/v1/transactions/{txnId}`, `Authorization: Bearer <hs_token>`) to the
- * account's webhook URL. A txnId already processed is acknowledged without re-emitting; a failed
- * emit answers 500 so that the homeserver retries the identical transaction.
+ * (`PUT /_matrix/app/v1/transactions/{txnId}`) to the account's webhook URL. Transactions of an
+ * account are handled one at a time; a txnId already processed is acknowledged without emitting
+ * again (the processed ids live in the account state, so this holds across restarts); a failed
+ * emit answers 500 so that the homeserver resends the identical transaction.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type {
-  AccountContext,
-  AdapterWebhookRequest,
-  AdapterWebhookResponse,
-} from '../../src/core/adapter';
+import type { AccountContext, AdapterWebhookResponse } from '../../src/core/adapter';
 import { isRecord } from './matrix-errors';
 import { CLIENT_V3, seg, type MatrixHttpClient } from './matrix-http';
 import { MatrixInbound } from './matrix-inbound';
@@ -17,56 +13,76 @@ import { MatrixRoomInfo } from './matrix-room-info';
 import type { MatrixEvent } from './matrix.types';
 
 export const DONE_TXNS_KEY = 'appserviceTxns';
+/** Homeservers resend only their current transaction, so a short memory is plenty. */
 const KEEP_TXNS = 200;
-const TXN_PATH = /^(?:\/_matrix\/app\/v1)?\/transactions\/([^/]+)$/;
 const EPHEMERAL_KEYS = ['ephemeral', 'de.sorunome.msc2409.ephemeral'];
 
-const unrecognized = (status: number): AdapterWebhookResponse => ({
-  status,
-  body: { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' },
-});
-
-/** True when the request carries the hs_token (Bearer header, or the legacy query form). */
-export function hasHsToken(request: AdapterWebhookRequest, hsToken: string | undefined): boolean {
-  if (!hsToken) return false;
-  const header = request.headers.authorization ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7) : request.query.access_token;
-  if (!given) return false;
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(hsToken));
+export interface AppserviceOptions {
+  /** Join rooms the appservice bot is invited to. */
+  autoJoin: boolean;
 }
+
+class ReceiverStopped extends Error {}
 
 export class MatrixAppserviceReceiver {
   private readonly rooms: MatrixRoomInfo;
   private readonly inbound: MatrixInbound;
+  /** The transaction being handled and those waiting behind it. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** A retry of a transaction still in progress shares its outcome instead of running twice. */
+  private readonly inFlight = new Map<string, Promise<AdapterWebhookResponse>>();
+  private stopped = false;
 
   constructor(
     private readonly account: AccountContext,
     private readonly client: MatrixHttpClient,
     private readonly userId: string,
+    private readonly options: AppserviceOptions,
   ) {
     this.rooms = new MatrixRoomInfo(account, client, userId);
-    this.inbound = new MatrixInbound(account, this.rooms, userId);
+    this.inbound = new MatrixInbound(account, this.rooms, userId, () => {
+      if (this.stopped) throw new ReceiverStopped('receiving stopped');
+    });
   }
 
-  /** Handles an authenticated request (the caller checked the hs_token). */
-  async handle(request: AdapterWebhookRequest): Promise<AdapterWebhookResponse> {
-    if (request.subPath === '/_matrix/app/v1/ping' && request.method === 'POST') {
+  /** Handles one authenticated transaction (the caller checked the hs_token and the route). */
+  transaction(txnId: string, rawBody: Buffer): Promise<AdapterWebhookResponse> {
+    const body = parse(rawBody);
+    if (!body) {
+      return Promise.resolve({
+        status: 400,
+        body: { errcode: 'M_NOT_JSON', error: 'Body is not a JSON object' },
+      });
+    }
+    const running = this.inFlight.get(txnId);
+    if (running) return running;
+    const result = this.queue.then(() => this.handle(txnId, body));
+    this.queue = result.catch(() => undefined);
+    this.inFlight.set(txnId, result);
+    void result.finally(() => this.inFlight.delete(txnId)).catch(() => undefined);
+    return result;
+  }
+
+  /** Stops emitting and waits for the transaction in progress (it answers 503, not 200). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.queue;
+  }
+
+  private async handle(
+    txnId: string,
+    body: Record<string, unknown>,
+  ): Promise<AdapterWebhookResponse> {
+    if (this.stopped) return notReceiving();
+    const done = (await this.account.state.get<string[]>(DONE_TXNS_KEY)) ?? [];
+    if (done.includes(txnId)) {
+      this.account.logger.debug('matrix: transaction already processed', { txnId });
       return { status: 200, body: {} };
     }
-    const match = TXN_PATH.exec(request.subPath);
-    if (!match) return unrecognized(404);
-    if (request.method !== 'PUT') return unrecognized(405);
-    const txnId = decodeURIComponent(match[1]);
-    const body = parse(request.rawBody);
-    if (!body) {
-      return { status: 400, body: { errcode: 'M_NOT_JSON', error: 'Body is not a JSON object' } };
-    }
-    const done = (await this.account.state.get<string[]>(DONE_TXNS_KEY)) ?? [];
-    if (done.includes(txnId)) return { status: 200, body: {} };
     try {
       await this.process(body);
     } catch (error) {
+      if (error instanceof ReceiverStopped) return notReceiving();
       this.account.logger.warn('matrix: transaction failed, the homeserver will retry', {
         txnId,
         error: String(error),
@@ -91,6 +107,7 @@ export class MatrixAppserviceReceiver {
       }
       await this.inbound.timelineEvent(roomId, event);
     }
+    // Synapse sends receipts under the unstable key, spec v1.13 under `ephemeral`; some both.
     const seen = new Set<string>();
     for (const key of EPHEMERAL_KEYS) {
       const list = Array.isArray(body[key]) ? (body[key] as unknown[]) : [];
@@ -104,16 +121,24 @@ export class MatrixAppserviceReceiver {
   }
 
   private async join(roomId: string): Promise<void> {
+    if (!this.options.autoJoin) return;
     try {
+      // Without `?user_id=` an as_token acts as the registration's sender_localpart user.
       await this.client.json({
         method: 'POST',
         path: `${CLIENT_V3}/join/${seg(roomId)}`,
         json: {},
       });
+      this.account.logger.info('matrix: joined a room on invite', { roomId });
     } catch (error) {
       this.account.logger.warn('matrix: could not join a room', { roomId, error: String(error) });
     }
   }
+}
+
+/** For an account that is not receiving: the homeserver keeps the transaction and resends it. */
+export function notReceiving(): AdapterWebhookResponse {
+  return { status: 503, body: { errcode: 'M_UNKNOWN', error: 'Not receiving for this account' } };
 }
 
 function parse(raw: Buffer): Record<string, unknown> | undefined {

@@ -1,6 +1,7 @@
 /**
- * The Matrix adapter, bot mode: one ordinary Matrix account per channel account, receiving
- * through a /sync loop and sending through the client-server API.
+ * The Matrix adapter. Bot mode: one ordinary Matrix account per channel account, receiving
+ * through a /sync loop. Appservice mode: one application-service registration per channel
+ * account, receiving pushed transactions. Both send through the client-server API as the bot.
  */
 import {
   InvalidCredentialsError,
@@ -17,7 +18,8 @@ import {
   type PluginContext,
   type SendResult,
 } from '../../src/core/adapter';
-import { hasHsToken, MatrixAppserviceReceiver } from './matrix-appservice';
+import { MatrixAppserviceReceiver, notReceiving } from './matrix-appservice';
+import { rejectUnlessHsToken, routeAppserviceRequest } from './matrix-appservice-routes';
 import { validateMatrixCredentials } from './matrix-credentials';
 import { toGatewayError } from './matrix-errors';
 import { CLIENT_V3, MatrixHttpClient } from './matrix-http';
@@ -47,11 +49,18 @@ export class MatrixAdapter implements ChannelAdapter {
   }
 
   async validateCredentials(credentials: Credentials): Promise<AccountIdentity> {
-    const identity = await validateMatrixCredentials(credentials);
-    if (this.context.settings.mode === 'appservice' && !credentials.hsToken?.trim()) {
-      throw new InvalidCredentialsError('Appservice mode needs the hs_token of the registration');
+    if (this.context.settings.mode === 'appservice') {
+      // An as_token is checked like a user token: whoami answers the sender_localpart user.
+      if (!credentials.accessToken?.trim()) {
+        throw new InvalidCredentialsError(
+          'Appservice mode: enter the as_token of the registration as the access token',
+        );
+      }
+      if (!credentials.hsToken?.trim()) {
+        throw new InvalidCredentialsError('Appservice mode needs the hs_token of the registration');
+      }
     }
-    return identity;
+    return validateMatrixCredentials(credentials);
   }
 
   async startReceiving(account: AccountContext): Promise<void> {
@@ -79,9 +88,15 @@ export class MatrixAdapter implements ChannelAdapter {
       }
       this.appservices.set(
         account.accountId,
-        new MatrixAppserviceReceiver(account, client, userId),
+        new MatrixAppserviceReceiver(account, client, userId, {
+          autoJoin: this.context.settings.autoJoin ?? true,
+        }),
       );
-      account.logger.info('matrix: receiving appservice transactions', { userId });
+      // The registration's `url` must be this URL (`matrix:registration --account`).
+      account.logger.info('matrix: receiving appservice transactions', {
+        userId,
+        url: account.webhookUrl,
+      });
       return;
     }
     const loop = new MatrixSyncLoop(account, client, userId, {
@@ -96,7 +111,9 @@ export class MatrixAdapter implements ChannelAdapter {
 
   async stopReceiving(accountId: string): Promise<void> {
     await this.starting.get(accountId)?.catch(() => undefined);
+    const receiver = this.appservices.get(accountId);
     this.appservices.delete(accountId);
+    await receiver?.stop();
     const loop = this.loops.get(accountId);
     this.loops.delete(accountId);
     await loop?.stop();
@@ -127,22 +144,19 @@ export class MatrixAdapter implements ChannelAdapter {
     account: AccountContext,
     request: AdapterWebhookRequest,
   ): Promise<AdapterWebhookResponse> {
-    if (!hasHsToken(request, account.credentials.hsToken)) {
-      return { status: 401, body: { errcode: 'M_FORBIDDEN', error: 'Bad hs_token' } };
-    }
+    const rejected = rejectUnlessHsToken(request, account.credentials.hsToken);
+    if (rejected) return rejected;
+    const route = routeAppserviceRequest(request);
+    if (route.kind === 'answer') return route.response;
+    // The homeserver's ping checks url and hs_token; it works before receiving starts too.
+    if (route.kind === 'ping') return { status: 200, body: {} };
     const receiver = this.appservices.get(account.accountId);
-    if (!receiver) {
-      return {
-        status: 503,
-        body: { errcode: 'M_UNKNOWN', error: 'Not receiving for this account' },
-      };
-    }
-    return receiver.handle(request);
+    if (!receiver) return notReceiving();
+    return receiver.transaction(route.txnId, request.rawBody);
   }
 
   async shutdown(): Promise<void> {
-    this.appservices.clear();
-    const ids = [...this.loops.keys()];
+    const ids = [...this.loops.keys(), ...this.appservices.keys()];
     await Promise.all(ids.map((id) => this.stopReceiving(id)));
   }
 }
