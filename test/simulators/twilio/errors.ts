@@ -68,11 +68,7 @@ export const errors = {
       `The 'From' phone number provided (${from}) is not a valid message-capable Twilio phone number for this destination/account.`,
     ),
   notMmsCapable: (from: string): TwilioApiError =>
-    new TwilioApiError(
-      400,
-      21606,
-      `The 'From' phone number provided (${from}) is not an MMS-capable Twilio phone number for this account.`,
-    ),
+    new TwilioApiError(400, 21621, `The 'From' number ${from} has not been enabled for MMS.`),
   invalidStatusCallback: (): TwilioApiError =>
     new TwilioApiError(400, 21609, 'Invalid StatusCallback URL.'),
   unsubscribed: (): TwilioApiError =>
@@ -120,6 +116,11 @@ export const asyncErrorMessages: Record<number, string> = {
   30006: 'Landline or unreachable carrier',
   30007: 'Message filtered',
   30008: 'Unknown error',
+  30011: 'MMS not supported by the receiving phone number in this region',
+  30019: 'Content size exceeds carrier limit',
+  11200: 'HTTP retrieval failure',
+  12300: 'Invalid Content-Type',
+  63019: 'Media failed to download',
   21610: 'Attempt to send to unsubscribed recipient',
   21211: "Invalid 'To' Phone Number",
 };

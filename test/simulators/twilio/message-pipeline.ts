@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { rawDlrDate } from './dates';
 import { asyncErrorMessages } from './errors';
+import { MEDIA_ERROR } from './mms-media';
 import type { ResolvedOptions } from './options';
+import { fetchOutboundMedia } from './outbound-media';
 import type { Scheduler } from './scheduler';
 import type { SimulatorStore } from './store';
 import type { DestinationBehavior, MessageRecord, MessageStatus } from './types';
@@ -21,14 +23,30 @@ const UNDELIVERED_CODES: Partial<Record<DestinationBehavior, number>> = {
   blocked: 30007,
 };
 
+/** Destinations that take no MMS leave MMS undelivered (30011) and deliver plain SMS. */
+function undeliveredCode(
+  behavior: DestinationBehavior,
+  message: MessageRecord,
+): number | undefined {
+  if (behavior === 'no-mms') {
+    return message.media.length > 0 ? MEDIA_ERROR.mmsNotSupported : undefined;
+  }
+  return UNDELIVERED_CODES[behavior];
+}
+
 /**
  * Moves outbound messages through accepted -> queued -> sending -> sent -> delivered (-> read),
  * or to failed / undelivered with an ErrorCode, respecting each sender's rate (segments per
  * second) and the message's ValidityPeriod, and POSTs a signed status callback for every change
- * after the initial status (in order, per message).
+ * after the initial status (in order, per message). MMS media are fetched from their MediaUrls
+ * when the message is created; the carrier hand-off waits for them, and a message whose media
+ * cannot be used fails instead (11200 / 12300 / 30019).
  */
 export class MessagePipeline {
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Per message SID: the media fetch, resolving to a failure code or null. */
+  private readonly mediaFetches = new Map<string, Promise<number | null>>();
+  private readonly aborter = new AbortController();
 
   constructor(
     private readonly store: SimulatorStore,
@@ -54,6 +72,7 @@ export class MessagePipeline {
     sendAt: Date | null = null,
   ): void {
     const timing = this.options.timing;
+    this.fetchMedia(message);
     if (message.status === 'scheduled' && sendAt) {
       // SendAt is in simulated time: its distance from now is scaled like every other interval.
       this.scheduler.after(this.simulatedMs((sendAt.getTime() - Date.now()) / 1000), () => {
@@ -84,6 +103,7 @@ export class MessagePipeline {
     const wait = slot - now;
     const validityMs = this.simulatedMs(message.validityPeriod);
     if (wait > validityMs + this.options.timing.queuedToSendingMs) {
+      this.mediaFetches.delete(message.sid);
       this.scheduler.after(validityMs, () => this.transition(message, 'failed', 30001));
       return;
     }
@@ -93,8 +113,29 @@ export class MessagePipeline {
     this.scheduler.after(wait, () => this.carrier(message));
   }
 
+  private fetchMedia(message: MessageRecord): void {
+    if (!message.media.some((item) => item.sourceUrl && !item.data)) return;
+    const fetching = fetchOutboundMedia(message, {
+      timeoutMs: this.options.mediaFetchTimeoutMs,
+      signal: this.aborter.signal,
+    }).catch(() => MEDIA_ERROR.retrievalFailure);
+    this.mediaFetches.set(message.sid, fetching);
+  }
+
+  /** The carrier hand-off, once the message's media (if any) are fetched and acceptable. */
   private carrier(message: MessageRecord): void {
+    const media = this.mediaFetches.get(message.sid);
+    this.mediaFetches.delete(message.sid);
     if (message.status === 'canceled') return;
+    if (!media) return this.handOff(message);
+    void media.then((failure) => {
+      if (this.scheduler.isClosed || message.status === 'canceled') return;
+      if (failure !== null) this.transition(message, 'failed', failure);
+      else this.handOff(message);
+    });
+  }
+
+  private handOff(message: MessageRecord): void {
     const timing = this.options.timing;
     const rule = message.to ? this.store.destinations.get(message.to) : undefined;
     const behavior = rule?.behavior ?? 'deliver';
@@ -110,7 +151,7 @@ export class MessagePipeline {
       message.price = (-0.0079 * Math.max(1, message.numSegments)).toFixed(5);
       this.transition(message, 'sent');
       if (behavior === 'no-dlr') return;
-      const undelivered = UNDELIVERED_CODES[behavior];
+      const undelivered = undeliveredCode(behavior, message);
       this.scheduler.after(timing.sentToDeliveredMs, () => {
         if (undelivered !== undefined) {
           this.transition(message, 'undelivered', rule?.errorCode ?? undelivered);
@@ -188,5 +229,10 @@ export class MessagePipeline {
   /** Resolves when every callback queued so far has been attempted. */
   async idle(): Promise<void> {
     await Promise.all([...this.chains.values()]);
+  }
+
+  /** Aborts media fetches in flight (the simulator is closing). */
+  close(): void {
+    this.aborter.abort();
   }
 }

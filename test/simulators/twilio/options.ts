@@ -50,6 +50,8 @@ export interface TwilioSimulatorOptions {
   queueLimitSeconds?: number;
   /** Timeout for webhook / status callback requests (default 15000 ms). */
   webhookTimeoutMs?: number;
+  /** Timeout for fetching an outbound MediaUrl (default 10000 ms; then the message fails 11200). */
+  mediaFetchTimeoutMs?: number;
   /** Public base URL used in resource URIs and MediaUrlN (default: the listening base URL). */
   publicBaseUrl?: string;
   faults?: FaultRule[];
@@ -69,6 +71,7 @@ export interface ResolvedOptions {
   maxConcurrentRequests: number;
   queueLimitSeconds: number;
   webhookTimeoutMs: number;
+  mediaFetchTimeoutMs: number;
 }
 
 export const DEFAULT_TIMING: TimingOptions = {
@@ -92,5 +95,6 @@ export function resolveOptions(options: TwilioSimulatorOptions): ResolvedOptions
     maxConcurrentRequests: options.maxConcurrentRequests ?? 100,
     queueLimitSeconds: options.queueLimitSeconds ?? 36_000,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000,
+    mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? 10_000,
   };
 }

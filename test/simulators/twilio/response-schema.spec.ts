@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import { loadTwilioOpenApi } from './openapi-document';
 import { twilioFormats } from './openapi-formats';
 import { api, CUSTOMER, MMS_NUMBER, startFixture, type Fixture } from './test-fixtures';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 /**
  * The simulator's responses checked against the response schemas of Twilio's official document.
@@ -28,11 +29,16 @@ describe('responses conform to the official OpenAPI component schemas', () => {
   const listSchema = (path: string): string =>
     `#/paths/${`/2010-04-01/Accounts/{AccountSid}/${path}`.replace(/~/g, '~0').replace(/\//g, '~1')}/get/responses/200/content/application~1json/schema`;
 
+  let files: WebhookReceiver;
+
   beforeAll(async () => {
+    files = await startWebhookReceiver();
+    files.reply('/a.jpg', { contentType: 'image/jpeg', bytes: Buffer.from('jpeg bytes') });
     fx = await startFixture();
   });
   afterAll(async () => {
     await fx.sim.close();
+    await files.close();
   });
 
   it('account, incoming phone numbers (list), message (create, fetch, list, inbound) and media (list)', async () => {
@@ -48,7 +54,7 @@ describe('responses conform to the official OpenAPI component schemas', () => {
       To: CUSTOMER,
       From: MMS_NUMBER,
       Body: 'hello',
-      MediaUrl: 'https://example.com/a.jpg',
+      MediaUrl: `${files.baseUrl}/a.jpg`,
     });
     expectValid('api.v2010.account.message', created.body);
     const sid = String(created.body.sid);

@@ -1,3 +1,4 @@
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 import {
   api,
   basicAuth,
@@ -10,12 +11,20 @@ import {
 
 describe('Twilio simulator REST API (auth, OpenAPI validation, business rules)', () => {
   let fx: Fixture;
+  /** Serves the files behind MediaUrls (the simulator fetches them like Twilio). */
+  let files: WebhookReceiver;
+  const hosted = (name: string, contentType: string) => {
+    files.reply(`/${name}`, { contentType, bytes: Buffer.from(`${name} bytes`) });
+    return `${files.baseUrl}/${name}`;
+  };
 
   beforeAll(async () => {
+    files = await startWebhookReceiver();
     fx = await startFixture();
   });
   afterAll(async () => {
     await fx.sim.close();
+    await files.close();
   });
 
   const send = (form: Record<string, string | string[]>) => api(fx, 'POST', '/Messages.json', form);
@@ -120,19 +129,19 @@ describe('Twilio simulator REST API (auth, OpenAPI validation, business rules)',
       expect(res.body).toMatchObject({ code: 21617, status: 400 });
     });
 
-    it('MediaUrl from a number without mms capability -> 21606; with mms -> MM… message', async () => {
+    it('MediaUrl from a number without mms capability -> 21621; with mms -> MM… message', async () => {
       const bad = await send({
         To: CUSTOMER,
         From: SMS_NUMBER,
-        MediaUrl: 'https://example.com/a.jpg',
+        MediaUrl: hosted('a.jpg', 'image/jpeg'),
       });
-      expect(bad.body).toMatchObject({ code: 21606 });
+      expect(bad.body).toMatchObject({ code: 21621 });
       expect(String(bad.body.message)).toContain('MMS');
       const ok = await send({
         To: CUSTOMER,
         From: MMS_NUMBER,
         Body: 'pic',
-        MediaUrl: ['https://example.com/a.jpg', 'https://example.com/b.png'],
+        MediaUrl: [hosted('a.jpg', 'image/jpeg'), hosted('b.png', 'image/png')],
       });
       expect(ok.status).toBe(201);
       expect(ok.body).toMatchObject({ num_media: '2', num_segments: '1' });
@@ -226,7 +235,7 @@ describe('Twilio simulator REST API (auth, OpenAPI validation, business rules)',
         To: '+15550002001',
         From: MMS_NUMBER,
         Body: 'secret',
-        MediaUrl: 'https://example.com/x.gif',
+        MediaUrl: hosted('x.gif', 'image/gif'),
       });
       const sid = String(created.body.sid);
       expect(

@@ -72,6 +72,7 @@ export class TwilioSimulator extends SimulatorControl {
 
   async close(): Promise<void> {
     this.context.scheduler.close();
+    this.context.pipeline.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();

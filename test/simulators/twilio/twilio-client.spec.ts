@@ -44,11 +44,14 @@ describe('official twilio package against the simulator', () => {
   });
 
   it('client.messages.create(...) with status callback, then fetch, list (paged) and media', async () => {
+    gateway.reply('/a.jpg', { contentType: 'image/jpeg', bytes: Buffer.from('jpeg') });
+    gateway.reply('/b.png', { contentType: 'image/png', bytes: Buffer.from('png') });
+    const mediaUrls = [`${gateway.baseUrl}/a.jpg`, `${gateway.baseUrl}/b.png`];
     const msg = await client.messages.create({
       to: CUSTOMER,
       from: MMS_NUMBER,
       body: 'Hi there',
-      mediaUrl: ['https://example.com/a.jpg', 'https://example.com/b.png'],
+      mediaUrl: mediaUrls,
       statusCallback: `${gateway.baseUrl}/status`,
     });
     expect(msg.sid).toMatch(/^MM[0-9a-f]{32}$/);
@@ -66,7 +69,7 @@ describe('official twilio package against the simulator', () => {
     expect(logged?.userAgent).toMatch(/^twilio-node\//);
     expect(logged?.body).toMatchObject({
       To: CUSTOMER,
-      MediaUrl: ['https://example.com/a.jpg', 'https://example.com/b.png'],
+      MediaUrl: mediaUrls,
     });
 
     await fx.sim.waitForStatus(msg.sid, 'delivered');

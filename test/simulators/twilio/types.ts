@@ -84,6 +84,8 @@ export interface MediaItem {
   data: Buffer | null;
   /** For outbound media: the MediaUrl the application supplied. */
   sourceUrl: string | null;
+  /** For outbound media: why fetching the MediaUrl failed, when it did. */
+  fetchError?: string;
   dateCreated: Date;
 }
 
@@ -120,6 +122,7 @@ export type DestinationBehavior =
   | 'unknown'
   | 'landline'
   | 'blocked'
+  | 'no-mms'
   | 'failed'
   | 'invalid'
   | 'unroutable'

@@ -39,6 +39,7 @@ export interface MessageView {
     content_type: string;
     size: number | null;
     source_url: string | null;
+    fetch_error: string | null;
   }>;
   [field: string]: unknown;
 }
@@ -76,6 +77,7 @@ export function messageView(m: MessageRecord): MessageView {
       content_type: item.contentType,
       size: item.data?.length ?? null,
       source_url: item.sourceUrl,
+      fetch_error: item.fetchError ?? null,
     })),
   };
 }

@@ -2,7 +2,10 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 
-/** A recording HTTP endpoint on loopback that plays the gateway's side in tests. */
+/**
+ * A recording HTTP endpoint on loopback that plays the gateway's side in tests: webhooks, and the
+ * files behind outbound MediaUrls (a reply with `bytes`).
+ */
 
 export interface ReceivedRequest {
   method: string;
@@ -17,6 +20,8 @@ export interface ReceiverReply {
   status?: number;
   contentType?: string;
   body?: string;
+  /** Binary content (media files); takes precedence over `body`. */
+  bytes?: Buffer;
 }
 
 export interface WebhookReceiver {
@@ -59,7 +64,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     res
       .status(answer.status ?? 200)
       .type(answer.contentType ?? 'text/xml')
-      .send(answer.body ?? '<?xml version="1.0" encoding="UTF-8"?><Response/>');
+      .send(answer.bytes ?? answer.body ?? '<?xml version="1.0" encoding="UTF-8"?><Response/>');
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
