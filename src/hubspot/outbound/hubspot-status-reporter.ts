@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { GATEWAY_LOGGER, type GatewayLogger } from '../../core/logging';
-import { HubSpotClient } from '../client/hubspot-client';
+import type { HubSpotClient } from '../client/hubspot-client';
+import { resolveHubSpotClient } from './resolve-hubspot-client';
 
 /** The statuses an integration may set on an agent's message (spec 9). */
 export type ReportedStatus = 'SENT' | 'FAILED' | 'READ';
@@ -31,13 +32,7 @@ export class HubSpotStatusReporter implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    try {
-      this.client = this.moduleRef.get(HubSpotClient, { strict: false });
-    } catch (error) {
-      throw new Error('HubSpotOutboundModule needs HubSpotClientModule in the application', {
-        cause: error,
-      });
-    }
+    this.client = resolveHubSpotClient(this.moduleRef);
   }
 
   async report(
