@@ -1,0 +1,101 @@
+/**
+ * Cleans the HTML adapters emit for a customer's formatted message before it goes to HubSpot as
+ * `richText`: b, i, u, s, code, pre, a href (http, https, mailto, tel), br, blockquote and p stay
+ * (strong/em/ins/strike/del as their short forms); every other tag goes and its text stays, with
+ * a <br> where a dropped block would have started a new line. Output is always well nested.
+ */
+import { escapeHtmlAttribute, escapeHtmlText } from './escape-html';
+import { readHtml } from './html-events';
+import { classifyHref } from './link-policy';
+
+const KEPT: Record<string, string> = {
+  b: 'b',
+  strong: 'b',
+  i: 'i',
+  em: 'i',
+  u: 'u',
+  ins: 'u',
+  s: 's',
+  strike: 's',
+  del: 's',
+  code: 'code',
+  pre: 'pre',
+  blockquote: 'blockquote',
+  p: 'p',
+};
+/** Kept tags that are blocks themselves, so no <br> is needed around them. */
+const KEPT_BLOCKS = new Set(['p', 'pre', 'blockquote']);
+const DROPPED_BLOCKS = new Set([
+  'div',
+  'ul',
+  'ol',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'table',
+  'tr',
+  'hr',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'dl',
+  'dt',
+  'dd',
+]);
+
+export function sanitizeCustomerHtml(html: string): string {
+  let out = '';
+  // The tag written for each open element, innermost last ('' when none was written).
+  const written: string[] = [];
+  let linkOpen = false;
+  let breakPending = false;
+
+  const write = (markup: string): void => {
+    if (breakPending && out !== '' && !out.endsWith('<br>')) out += '<br>';
+    breakPending = false;
+    out += markup;
+  };
+
+  readHtml(html, {
+    open(name, attributes) {
+      let tag = KEPT[name] ?? '';
+      if (name === 'br') {
+        write('<br>');
+      } else if (name === 'a') {
+        const target = classifyHref(attributes.href);
+        if (!linkOpen && target.kind === 'link') {
+          write(`<a href="${escapeHtmlAttribute(target.href)}">`);
+          tag = 'a';
+          linkOpen = true;
+        }
+      } else if (tag !== '') {
+        if (KEPT_BLOCKS.has(tag)) breakPending = false;
+        write(`<${tag}>`);
+      } else if (DROPPED_BLOCKS.has(name)) {
+        breakPending = true;
+      }
+      written.push(tag);
+    },
+    text(text) {
+      // Whitespace between blocks is no content: it must not place a pending line break.
+      if (text.trim() === '') out += escapeHtmlText(text);
+      else write(escapeHtmlText(text));
+    },
+    close(name) {
+      const tag = written.pop();
+      if (tag) {
+        out += `</${tag}>`;
+        if (tag === 'a') linkOpen = false;
+        if (KEPT_BLOCKS.has(tag)) breakPending = false;
+      } else if (DROPPED_BLOCKS.has(name)) {
+        breakPending = true;
+      }
+    },
+  });
+  return out;
+}
