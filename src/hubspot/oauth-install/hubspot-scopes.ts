@@ -19,11 +19,16 @@ export const HUBSPOT_REQUIRED_SCOPES = [
 ] as const;
 
 /**
- * Asked for with `optional_scope`: the install works without them. `crm.objects.contacts.write`
- * lets HubSpot create contacts from a conversation once an email is captured (spec 1.2, "Email
- * capture" setting; newer guide only).
+ * Asked for with `optional_scope`: the install works without them. `crm.objects.contacts.read`
+ * lets the gateway find the contact a customer's phone or email belongs to (channels with opaque
+ * identifiers), so that "contact owner" assignment works; without it customers stay unmatched.
+ * `crm.objects.contacts.write` lets HubSpot create contacts from a conversation once an email is
+ * captured (spec 1.2, "Email capture" setting; newer guide only).
  */
-export const HUBSPOT_OPTIONAL_SCOPES = ['crm.objects.contacts.write'] as const;
+export const HUBSPOT_OPTIONAL_SCOPES = [
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+] as const;
 
 export type HubSpotRequiredScope = (typeof HUBSPOT_REQUIRED_SCOPES)[number];
 export type HubSpotOptionalScope = (typeof HUBSPOT_OPTIONAL_SCOPES)[number];

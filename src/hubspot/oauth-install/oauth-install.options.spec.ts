@@ -9,7 +9,10 @@ describe('install options and authorize URL', () => {
     const options = resolveOAuthInstallOptions();
     expect(options.authorizeUrl).toBe('https://app.hubspot.com/oauth/authorize');
     expect(options.scopes).toContain('conversations.custom_channels.write');
-    expect(options.optionalScopes).toEqual(['crm.objects.contacts.write']);
+    expect(options.optionalScopes).toEqual([
+      'crm.objects.contacts.read',
+      'crm.objects.contacts.write',
+    ]);
   });
 
   it('builds the callback URL from PUBLIC_URL, with or without a trailing slash', () => {
