@@ -125,6 +125,30 @@ export interface PluginContext<TSettings> {
   logger: AdapterLogger;
 }
 
+/** What a plugin's operator command gets: the plugin's settings and where to print. */
+export interface PluginCommandContext<TSettings> {
+  /** The validated `adapters.<id>` settings. */
+  settings: TSettings;
+  /** The gateway's PUBLIC_URL (webhook URLs are built from it). */
+  publicUrl: string;
+  /** Prints one line of the command's output (stdout). */
+  out(line: string): void;
+}
+
+/**
+ * An operator command of a plugin, run as `npm run gateway -- <plugin id>:<name> [args]` when the
+ * plugin is enabled (e.g. `matrix:registration`). Throw an Error with a readable message for bad
+ * arguments; the CLI prints it and exits 1.
+ */
+export interface PluginCommand<TSettings = object> {
+  name: string;
+  /** Arguments as shown in the help, e.g. `[--account <id>]`. */
+  usage?: string;
+  description: string;
+  /** Returns the process exit code. */
+  run(args: string[], context: PluginCommandContext<TSettings>): Promise<number>;
+}
+
 /**
  * What `plugins/<name>/index.ts` exports as `plugin`. The settings class is a class-validator
  * DTO for the plugin's `adapters.<name>` config section (unknown keys are rejected).
@@ -133,6 +157,8 @@ export interface GatewayPlugin<TSettings extends object = object> {
   manifest: AdapterManifest;
   settingsClass?: new () => TSettings;
   createAdapter(context: PluginContext<TSettings>): ChannelAdapter;
+  /** Optional operator commands (`<plugin id>:<name>` on the gateway CLI). */
+  commands?: PluginCommand<TSettings>[];
 }
 
 /** Identity helper that gives plugin authors type inference for their settings class. */
