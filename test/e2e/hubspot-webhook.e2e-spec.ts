@@ -8,8 +8,9 @@ import { HubSpotClient } from '../../src/hubspot/client/hubspot-client';
 import { computeSignatureV3 } from '../../src/hubspot/webhook/hubspot-signature';
 import type { HubSpotSimulator } from '../simulators/hubspot';
 import {
+  boundAccount as waitForBoundAccount,
+  connectThroughPopup as connectEchoBot,
   type HubSpotEchoWorld,
-  postJson,
   startHubSpotEchoWorld,
 } from '../support/hubspot-echo-world';
 import { eventually, type TestGateway } from '../support/test-gateway';
@@ -72,43 +73,9 @@ describe('HubSpot webhooks (POST /hubspot/webhook) and the channel account lifec
   };
 
   /** The popup flow over plain fetch; HubSpot (the simulator) then sends CHANNEL_ACCOUNT_CREATED. */
-  const connectThroughPopup = async (bot: { id: string; token: string }) => {
-    const start = await postJson<{ connectUrl: string; redirectUrl: string }>(
-      `${sim.baseUrl}/__sim/channels/${channelId}/connect-url`,
-      { portalId },
-    );
-    const page = await (await fetch(start.connectUrl)).text();
-    const form = /name="form" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const submitted = await fetch(`${gateway.url}/connect/echo`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        form: form.replace(/&quot;/g, '"'),
-        token: bot.token,
-      }).toString(),
-      redirect: 'manual',
-    });
-    expect(submitted.status).toBe(303);
-    expect(submitted.headers.get('location')).toBe(start.redirectUrl);
-    const completed = await fetch(start.redirectUrl);
-    expect(completed.status).toBe(200);
-    const hubspotAccount = [...sim.state.channelAccounts.values()].find(
-      (account) => account.channelId === channelId && account.deliveryIdentifier?.value === bot.id,
-    );
-    const hubspotId = hubspotAccount?.id ?? '';
-    expect(hubspotId).not.toBe('');
-    return { hubspotId, hubspotAccount };
-  };
+  const connectThroughPopup = (bot: { id: string; token: string }) => connectEchoBot(world, bot);
 
-  const boundAccount = (hubspotId: string) =>
-    eventually(
-      async () => {
-        const account = await accounts().findByHubSpotId(hubspotId);
-        return account?.status === 'active' ? account : undefined;
-      },
-      15_000,
-      'the account to be bound',
-    );
+  const boundAccount = (hubspotId: string) => waitForBoundAccount(gateway, hubspotId);
 
   let world: HubSpotEchoWorld;
 

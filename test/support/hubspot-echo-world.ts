@@ -1,11 +1,14 @@
 import { EchoPlatformServer } from '../../plugins/echo/echo-platform-server';
 import { EchoControlClient } from '../../plugins/echo/test/echo-control.client';
+import type { ChannelAccount } from '../../src/core/persistence/models/channel-account.model';
+import { ChannelAccountRepository } from '../../src/core/persistence/repositories/channel-account.repository';
 import { ChannelRegistrationRepository } from '../../src/core/persistence/repositories/channel-registration.repository';
 import { InstallRepository } from '../../src/core/persistence/repositories/install.repository';
 import type { ChannelCapabilities } from '../../src/hubspot/client/channels.api';
 import { HubSpotClient } from '../../src/hubspot/client/hubspot-client';
 import { type HubSpotSimulator, startHubSpotSimulator } from '../simulators/hubspot';
-import { startTestGateway, type TestGateway } from './test-gateway';
+import type { ChannelAccount as SimChannelAccount } from '../simulators/hubspot/types';
+import { eventually, startTestGateway, type TestGateway } from './test-gateway';
 
 /** POSTs JSON (the simulators' control APIs) and returns the JSON answer; throws on non-2xx. */
 export async function postJson<T>(url: string, body: unknown): Promise<T> {
@@ -96,4 +99,67 @@ export async function startHubSpotEchoWorld(): Promise<HubSpotEchoWorld> {
       await sim.close();
     },
   };
+}
+
+/**
+ * Connects an Echo bot through the HubSpot popup flow over plain fetch: the simulator's connect
+ * URL, the gateway's form, the staging-token PATCH and HubSpot's redirect, after which the
+ * simulator sends CHANNEL_ACCOUNT_CREATED. `inboxId` picks the inbox or help desk (default: the
+ * portal's first inbox, an INBOX). Returns the HubSpot channel account.
+ */
+export async function connectThroughPopup(
+  world: Pick<HubSpotEchoWorld, 'sim' | 'gateway' | 'portalId' | 'channelId'>,
+  bot: { id: string; token: string },
+  options: { inboxId?: string } = {},
+): Promise<{ hubspotId: string; hubspotAccount: SimChannelAccount }> {
+  const { sim, gateway, portalId, channelId } = world;
+  const start = await postJson<{ connectUrl: string; redirectUrl: string }>(
+    `${sim.baseUrl}/__sim/channels/${channelId}/connect-url`,
+    { portalId, ...(options.inboxId !== undefined && { inboxId: options.inboxId }) },
+  );
+  const page = await (await fetch(start.connectUrl)).text();
+  const form = /name="form" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  const submitted = await fetch(`${gateway.url}/connect/echo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ form: form.replace(/&quot;/g, '"'), token: bot.token }).toString(),
+    redirect: 'manual',
+  });
+  if (submitted.status !== 303 || submitted.headers.get('location') !== start.redirectUrl) {
+    throw new Error(`the connect form answered ${submitted.status}: ${await submitted.text()}`);
+  }
+  const completed = await fetch(start.redirectUrl);
+  if (completed.status !== 200) {
+    throw new Error(`HubSpot's redirect page answered ${completed.status}`);
+  }
+  const hubspotAccount = [...sim.state.channelAccounts.values()].find(
+    (account) => account.channelId === channelId && account.deliveryIdentifier?.value === bot.id,
+  );
+  if (!hubspotAccount) throw new Error(`no HubSpot channel account for bot ${bot.id}`);
+  return { hubspotId: hubspotAccount.id, hubspotAccount };
+}
+
+/** Waits until the gateway bound its account to the HubSpot channel account and activated it. */
+export function boundAccount(
+  gateway: TestGateway,
+  hubspotId: string,
+  timeoutMs = 15_000,
+): Promise<ChannelAccount> {
+  return eventually(
+    async () => {
+      const account = await gateway.app.get(ChannelAccountRepository).findByHubSpotId(hubspotId);
+      return account?.status === 'active' ? account : undefined;
+    },
+    timeoutMs,
+    'the account to be bound',
+  );
+}
+
+/** The id of the portal's help desk (threads there get a ticket each). */
+export function helpDeskInboxId(world: Pick<HubSpotEchoWorld, 'sim' | 'portalId'>): string {
+  const inbox = [...world.sim.state.inboxes.values()].find(
+    (candidate) => candidate.portalId === world.portalId && candidate.type === 'HELP_DESK',
+  );
+  if (!inbox) throw new Error(`portal ${world.portalId} has no help desk`);
+  return inbox.id;
 }
