@@ -1,0 +1,45 @@
+import { composeMessageText } from './message-text';
+
+describe('composeMessageText', () => {
+  it('passes plain text and HTML through', () => {
+    expect(composeMessageText({ text: 'hello', html: '<b>hello</b>' })).toEqual({
+      text: 'hello',
+      richText: '<b>hello</b>',
+    });
+    expect(composeMessageText({ text: 'hello' })).toEqual({ text: 'hello' });
+  });
+
+  it('sends " " for a message without text (attachments only)', () => {
+    expect(composeMessageText({ text: '' })).toEqual({ text: ' ' });
+    expect(composeMessageText({ text: '  ', html: '' })).toEqual({ text: ' ' });
+  });
+
+  it('marks an edit so agents see it changes an earlier message', () => {
+    expect(composeMessageText({ text: 'new words', html: '<i>new</i> words', edit: true })).toEqual(
+      {
+        text: '✏️ Edited: new words',
+        richText: '✏️ Edited: <i>new</i> words',
+      },
+    );
+  });
+
+  it('puts the sender in front in group conversations, escaped in HTML', () => {
+    expect(
+      composeMessageText({ text: 'hi all', html: 'hi <b>all</b>', groupSender: 'Ann <ops>' }),
+    ).toEqual({ text: 'Ann <ops>: hi all', richText: '<b>Ann &lt;ops&gt;:</b> hi <b>all</b>' });
+    expect(composeMessageText({ text: 'fixed', groupSender: 'Ann', edit: true })).toEqual({
+      text: 'Ann: ✏️ Edited: fixed',
+    });
+  });
+
+  it('appends notes about attachments that could not be transferred', () => {
+    const note = "[attachment 'big.pdf' could not be transferred: file too large]";
+    expect(composeMessageText({ text: '', notes: [note] })).toEqual({ text: note });
+    expect(
+      composeMessageText({ text: 'see file', html: 'see <b>file</b>', notes: [note] }),
+    ).toEqual({
+      text: `see file\n${note}`,
+      richText: `see <b>file</b><br>${note}`,
+    });
+  });
+});
