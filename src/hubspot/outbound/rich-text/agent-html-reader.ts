@@ -207,8 +207,12 @@ class AgentHtmlReader implements HtmlEventHandler {
   }
 
   private pushMark(frame: Frame, mark: Mark): void {
+    this.pushMarks(frame, [...this.marks, mark]);
+  }
+
+  private pushMarks(frame: Frame, marks: readonly Mark[]): void {
     frame.marksBefore = this.marks;
-    this.marks = [...this.marks, mark];
+    this.marks = marks;
   }
 
   private insideLink(): boolean {
@@ -223,6 +227,8 @@ class AgentHtmlReader implements HtmlEventHandler {
       this.pushMark(frame, { tag: 'a', href: target.href });
       return;
     }
+    // A marks array of its own keeps the label in runs of its own, so it can be replaced cheaply.
+    this.pushMarks(frame, [...this.marks]);
     frame.link = { target, label: '', start: this.layout.position() };
     this.link = frame.link;
   }

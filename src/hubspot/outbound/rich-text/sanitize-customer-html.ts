@@ -54,28 +54,34 @@ export function sanitizeCustomerHtml(html: string): string {
   const written: string[] = [];
   let linkOpen = false;
   let breakPending = false;
+  // Tracked instead of asking `out.endsWith`, which flattens the growing string every time.
+  let atLineStart = true;
 
-  const write = (markup: string): void => {
-    if (breakPending && out !== '' && !out.endsWith('<br>')) out += '<br>';
+  /** `text` ends the line start; inline tags leave it as it is; breaks and blocks start one. */
+  const write = (markup: string, kind: 'text' | 'inline' | 'line'): void => {
+    if (breakPending && !atLineStart && kind !== 'line') out += '<br>';
     breakPending = false;
     out += markup;
+    if (kind === 'text') atLineStart = false;
+    else if (kind === 'line') atLineStart = true;
   };
 
   readHtml(html, {
     open(name, attributes) {
       let tag = KEPT[name] ?? '';
       if (name === 'br') {
-        write('<br>');
+        write('<br>', 'line');
       } else if (name === 'a') {
         const target = classifyHref(attributes.href);
         if (!linkOpen && target.kind === 'link') {
-          write(`<a href="${escapeHtmlAttribute(target.href)}">`);
+          write(`<a href="${escapeHtmlAttribute(target.href)}">`, 'inline');
           tag = 'a';
           linkOpen = true;
         }
+      } else if (KEPT_BLOCKS.has(tag)) {
+        write(`<${tag}>`, 'line');
       } else if (tag !== '') {
-        if (KEPT_BLOCKS.has(tag)) breakPending = false;
-        write(`<${tag}>`);
+        write(`<${tag}>`, 'inline');
       } else if (DROPPED_BLOCKS.has(name)) {
         breakPending = true;
       }
@@ -84,14 +90,17 @@ export function sanitizeCustomerHtml(html: string): string {
     text(text) {
       // Whitespace between blocks is no content: it must not place a pending line break.
       if (text.trim() === '') out += escapeHtmlText(text);
-      else write(escapeHtmlText(text));
+      else write(escapeHtmlText(text), 'text');
     },
     close(name) {
       const tag = written.pop();
       if (tag) {
         out += `</${tag}>`;
         if (tag === 'a') linkOpen = false;
-        if (KEPT_BLOCKS.has(tag)) breakPending = false;
+        if (KEPT_BLOCKS.has(tag)) {
+          breakPending = false;
+          atLineStart = true;
+        }
       } else if (DROPPED_BLOCKS.has(name)) {
         breakPending = true;
       }

@@ -29,11 +29,14 @@ export interface ListCounter {
   next: number;
 }
 
-/** Where the text written next starts; used to replace a link label by its address. */
+/**
+ * Where the text written next starts; used to replace a link label by its address. Only exact
+ * when that text goes into runs of its own (the caller writes it with a fresh marks array).
+ */
 export interface LayoutPosition {
   line: number;
   run: number;
-  offset: number;
+  endsWithSpace: boolean;
 }
 
 export type BlockKind = 'line' | 'paragraph';
@@ -120,27 +123,21 @@ export class TextLayout {
   }
 
   position(): LayoutPosition {
-    if (!this.current) return { line: this.serial + 1, run: 0, offset: 0 };
-    const runs = this.current.runs;
-    const last = runs.length - 1;
-    return last < 0
-      ? { line: this.serial, run: 0, offset: 0 }
-      : { line: this.serial, run: last, offset: runs[last].text.length };
+    return this.current
+      ? { line: this.serial, run: this.current.runs.length, endsWithSpace: this.endsWithSpace }
+      : { line: this.serial + 1, run: 0, endsWithSpace: false };
   }
 
   /**
-   * Replaces what was written since `from` by `text`, when that is still on the current line.
+   * Replaces the runs written since `from` by `text`, when they are still on the current line.
    * Returns false (and changes nothing) otherwise.
    */
   replaceSince(from: LayoutPosition, text: string, marks: readonly Mark[]): boolean {
     if (!this.current || this.serial !== from.line) return false;
     const runs = this.current.runs;
-    if (runs.length > from.run) {
-      runs[from.run].text = runs[from.run].text.slice(0, from.offset);
-      runs.length = from.run + 1;
-    }
-    while (runs.length > 0 && runs[runs.length - 1].text === '') runs.pop();
-    this.endsWithSpace = runs.length > 0 && runs[runs.length - 1].text.endsWith(' ');
+    runs.length = Math.min(runs.length, from.run);
+    // Remembered, not read back: `endsWith` would flatten a long run each time (quadratic).
+    this.endsWithSpace = from.endsWithSpace;
     this.write(text, marks);
     return true;
   }
