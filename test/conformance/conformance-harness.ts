@@ -56,6 +56,13 @@ export interface PlatformReceivedMessage {
   inReplyToExternalId?: string;
 }
 
+/** The gateway side of an account, as the kit created it. */
+export interface AccountConnection {
+  accountId: string;
+  /** `<relay>/adapters/<id>/<accountId>`, like the gateway's `${PUBLIC_URL}/adapters/...`. */
+  webhookUrl: string;
+}
+
 export type SendFailure =
   { type: 'rate-limit'; retryAfterMs: number } | { type: 'permanent'; reason?: string };
 
@@ -71,6 +78,18 @@ export interface ConformanceHarness<TAccount extends HarnessAccount = HarnessAcc
   invalidCredentials(): Promise<Credentials[]>;
   /** Per-account settings for the AccountContext (default `{}`). */
   accountSettings?(account: TAccount): Record<string, unknown>;
+  /**
+   * Called once the kit created the account's context, before it starts receiving: for platforms
+   * whose webhook registration names the account's webhook URL, which only exists now (a Matrix
+   * appservice registration's `url`). Platforms that learn the URL in `startReceiving` skip it.
+   */
+  accountConnected?(account: TAccount, connection: AccountConnection): Promise<void>;
+  /**
+   * Waits until the platform delivered everything it has queued for the account (pushed
+   * webhooks in flight), so that a check comparing the account's state before and after a
+   * request is not disturbed by genuine traffic. Default: nothing to wait for.
+   */
+  settle?(account: TAccount): Promise<void>;
   injectCustomerEvent(account: TAccount, event: CustomerEvent): Promise<InjectedCustomerEvent>;
   /** Makes the platform deliver its last delivered event again (as after a lost acknowledgement). */
   redeliverLastEvent(account: TAccount): Promise<void>;

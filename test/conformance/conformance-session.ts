@@ -113,6 +113,7 @@ export class ConformanceSession<TSettings extends object, TAccount extends Harne
     });
     this.relay.register(context);
     this.contexts.push(context);
+    await this.harness.accountConnected?.(platform, { accountId, webhookUrl: context.webhookUrl });
     return { platform, context };
   }
 

@@ -4,6 +4,7 @@
 export { describeAdapterConformance } from './describe-adapter-conformance';
 export type { AdapterConformanceOptions } from './conformance-options';
 export type {
+  AccountConnection,
   ConformanceHarness,
   CustomerEvent,
   HarnessAccount,

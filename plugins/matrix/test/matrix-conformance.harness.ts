@@ -10,9 +10,11 @@ import type {
   HarnessAccount,
   PlatformReceivedMessage,
   RichTextSpan,
+  SendFailure,
 } from '../../../test/conformance';
 import {
   startMatrixSimulator,
+  type FaultRule,
   type MatrixSimulator,
   type RecordedEvent,
 } from '../../../test/simulators/matrix';
@@ -112,36 +114,37 @@ export function createMatrixConformanceHarness(): MatrixConformanceHarness {
       proxy?.rewind(account.accessToken, `s${last.pos - 1}`);
     },
     async receivedMessages(account) {
-      return simulator()
-        .sentByGateway(account.roomId)
-        .filter((e) => e.event.sender === account.userId && e.event.type === 'm.room.message')
-        .map((e) => toReceived(simulator(), account.roomId, e));
+      return receivedMessages(simulator(), account);
     },
     async failNextSend(_account, failure) {
-      simulator().addFault(
-        failure.type === 'rate-limit'
-          ? {
-              kind: 'error',
-              operationId: 'sendMessage',
-              status: 429,
-              errcode: 'M_LIMIT_EXCEEDED',
-              retryAfterMs: failure.retryAfterMs,
-              count: 1,
-            }
-          : {
-              kind: 'error',
-              operationId: 'sendMessage',
-              status: 403,
-              errcode: 'M_FORBIDDEN',
-              error: failure.reason ?? 'You are not allowed to send messages in this room',
-              count: 1,
-            },
-      );
+      simulator().addFault(sendFault(failure));
     },
   };
 }
 
-function inject(
+/** The homeserver's answer to the next send: 429 M_LIMIT_EXCEEDED or 403 M_FORBIDDEN. */
+export function sendFault(failure: SendFailure): FaultRule {
+  return failure.type === 'rate-limit'
+    ? {
+        kind: 'error',
+        operationId: 'sendMessage',
+        status: 429,
+        errcode: 'M_LIMIT_EXCEEDED',
+        retryAfterMs: failure.retryAfterMs,
+        count: 1,
+      }
+    : {
+        kind: 'error',
+        operationId: 'sendMessage',
+        status: 403,
+        errcode: 'M_FORBIDDEN',
+        error: failure.reason ?? 'You are not allowed to send messages in this room',
+        count: 1,
+      };
+}
+
+/** Makes the customer do `event` in the account's room through the simulator's control API. */
+export function inject(
   sim: MatrixSimulator,
   account: MatrixHarnessAccount,
   event: CustomerEvent,
@@ -178,6 +181,17 @@ function inject(
       return sim.sendMedia(roomId, customerId, msgtype, options);
     }
   }
+}
+
+/** What the account's bot sent to its room, read back from the simulator. */
+export function receivedMessages(
+  sim: MatrixSimulator,
+  account: MatrixHarnessAccount,
+): PlatformReceivedMessage[] {
+  return sim
+    .sentByGateway(account.roomId)
+    .filter((e) => e.event.sender === account.userId && e.event.type === 'm.room.message')
+    .map((e) => toReceived(sim, account.roomId, e));
 }
 
 const KINDS: Record<string, BinaryAttachmentKind> = {

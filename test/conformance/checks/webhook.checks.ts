@@ -35,6 +35,7 @@ export function describeWebhookChecks<S extends object, A extends HarnessAccount
       ];
       expect(forgeries.length).toBeGreaterThan(0);
       for (const forged of forgeries) {
+        await session.harness.settle?.(main.platform);
         const state = main.context.state.snapshot();
         const since = main.context.emitted.length;
         const response = await handleWebhook.call(session.adapter, main.context, forged);
