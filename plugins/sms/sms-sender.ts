@@ -1,6 +1,7 @@
 /**
- * Sending an agent's reply as SMS: opt-out check, splitting over 1600 characters with per-part
- * idempotency keys, the per-sender rate limit and segment logging.
+ * Sending an agent's reply as SMS (MMS with attachments): opt-out check, the MMS checks, splitting
+ * over 1600 characters with per-part idempotency keys, the per-sender rate limit and segment
+ * logging.
  */
 import {
   PermanentError,
@@ -10,14 +11,13 @@ import {
   type SendResult,
 } from '../../src/core/adapter';
 import { countSegments } from './gsm7';
+import { mmsMediaUrls } from './mms-attachments';
 import { OptOutRegistry } from './opt-out';
 import { toE164 } from './phone-number';
 import type { SmsProvider } from './providers/sms-provider';
 import type { SegmentRateLimiter } from './rate-limiter';
 import { splitText } from './text-splitter';
 
-export const ATTACHMENTS_UNSUPPORTED =
-  'SMS: attachments cannot be sent yet (Twilio MMS needs media at public URLs, which the gateway does not host)';
 export const OPTED_OUT = 'recipient opted out';
 
 export interface SmsSenderOptions {
@@ -34,15 +34,19 @@ export async function sendSms(
   account: AccountContext,
   message: OutboundMessage,
 ): Promise<SendResult> {
-  if (message.attachments.length > 0) throw new PermanentError(ATTACHMENTS_UNSUPPORTED);
   const to = recipientOf(message);
   const optOuts = new OptOutRegistry(account.state);
   if (await optOuts.isOptedOut(to)) throw new PermanentError(OPTED_OUT, { code: '21610' });
-  if (message.text.trim() === '') throw new PermanentError('SMS: the message has no text');
+  const mediaUrls = await mmsMedia(options.provider, account, message, to);
+  if (message.text.trim() === '' && mediaUrls.length === 0) {
+    throw new PermanentError('SMS: the message has no text');
+  }
 
   const parts = splitText(message.text);
   const ids: string[] = [];
   for (const [index, body] of parts.entries()) {
+    // The media go with the first part: the customer sees them with the start of the text.
+    const media = index === 0 ? mediaUrls : [];
     const key =
       parts.length === 1 ? message.idempotencyKey : `${message.idempotencyKey}#${index + 1}`;
     const already = parts.length > 1 ? await account.state.get<string>(partKey(key)) : undefined;
@@ -51,15 +55,18 @@ export async function sendSms(
       continue;
     }
     const segments = countSegments(body);
+    // Twilio counts an MMS as one message whatever its text length.
+    const cost = media.length > 0 ? 1 : segments.segments;
     const sender = `${account.accountId}:${account.credentials.from ?? ''}`;
-    const slot = options.limiter.take(sender, segments.segments, options.messagesPerSecond);
+    const slot = options.limiter.take(sender, cost, options.messagesPerSecond);
     if (!slot.ok) {
       throw new RateLimitedError('SMS: sender rate limit reached', slot.retryAfterMs);
     }
-    const sent = await sendPart(options, account, optOuts, to, body);
+    const sent = await sendPart(options, account, optOuts, { to, body, mediaUrls: media });
     account.logger.info('sms: sent', {
       messageId: sent.messageId,
       status: sent.status,
+      media: media.length > 0 ? media.length : undefined,
       encoding: segments.encoding,
       segments: segments.segments,
       providerSegments: sent.segments,
@@ -71,17 +78,34 @@ export async function sendSms(
   return { externalMessageIds: ids, pendingDeliveryStatus: true };
 }
 
+/** The MMS media URLs of the reply (none without attachments); throws PermanentError. */
+async function mmsMedia(
+  provider: SmsProvider,
+  account: AccountContext,
+  message: OutboundMessage,
+  to: string,
+): Promise<string[]> {
+  if (message.attachments.length === 0) return [];
+  const urls = mmsMediaUrls(message.attachments, to);
+  if ((await provider.senderMmsCapable(account.credentials)) === false) {
+    throw new PermanentError(
+      `attachments cannot be sent: the sender ${account.credentials.from ?? ''} has no MMS capability (enable MMS on the number in Twilio, or send the text alone)`,
+      { code: '21621' },
+    );
+  }
+  return urls;
+}
+
 async function sendPart(
   options: SmsSenderOptions,
   account: AccountContext,
   optOuts: OptOutRegistry,
-  to: string,
-  body: string,
+  part: { to: string; body: string; mediaUrls: string[] },
 ) {
+  const { to } = part;
   try {
     return await options.provider.send(account.credentials, {
-      to,
-      body,
+      ...part,
       statusCallbackUrl: `${account.webhookUrl}/status`,
     });
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { AdapterManifest } from '../../src/core/adapter';
+import { MMS_MAX_IMAGE_BYTES, MMS_MAX_MEDIA, MMS_MIME_TYPES } from './mms-limits';
 import { TWILIO_MAX_BODY } from './text-splitter';
 
 export const ACCOUNT_SID_PATTERN = '^AC[0-9a-fA-F]{32}$';
@@ -47,11 +48,13 @@ export const smsManifest: AdapterManifest = {
   outbound: {
     formatting: 'plain',
     richText: [],
-    // MMS needs media at public URLs Twilio fetches; the gateway cannot host files yet (README).
-    attachments: [],
-    allowedMimeTypes: [],
-    maxAttachmentCount: 0,
-    maxAttachmentSizeBytes: 0,
+    // MMS: Twilio fetches each attachment's public URL. The 500 KB limit of non-images and the
+    // 5 MB total cannot be declared here; the sender enforces them (mms-attachments.ts).
+    // A voice recording goes out as an audio clip.
+    attachments: ['image', 'audio', 'voice', 'video', 'file'],
+    allowedMimeTypes: [...MMS_MIME_TYPES],
+    maxAttachmentCount: MMS_MAX_MEDIA,
+    maxAttachmentSizeBytes: MMS_MAX_IMAGE_BYTES,
     maxTextLength: TWILIO_MAX_BODY,
     replies: false,
     readReceipts: true,

@@ -18,6 +18,8 @@ export interface SmsSendRequest {
   /** Customer, E.164. */
   to: string;
   body: string;
+  /** Public URLs the provider fetches and sends as MMS media (none: an SMS). */
+  mediaUrls?: string[];
   /** Where the provider posts delivery status for this message. */
   statusCallbackUrl: string;
 }
@@ -83,6 +85,11 @@ export interface SmsProvider {
   configureInbound(credentials: Credentials, inboundUrl: string): Promise<'configured' | 'manual'>;
   /** Sends one message; throws RetryableError / RateLimitedError / PermanentError. */
   send(credentials: Credentials, request: SmsSendRequest): Promise<SmsSendResult>;
+  /**
+   * Whether the sender can send MMS: false when the provider says it cannot, undefined when that
+   * is not known beforehand (a sender pool picks its number per message).
+   */
+  senderMmsCapable(credentials: Credentials): Promise<boolean | undefined>;
   /** True when the webhook request carries the provider's valid signature for these credentials. */
   verifySignature(credentials: Credentials, request: AdapterWebhookRequest): boolean;
   parseInbound(request: AdapterWebhookRequest): InboundSms | undefined;

@@ -120,12 +120,17 @@ export function createSmsConformanceHarness(): SmsConformanceHarness {
         .filter((m) => m.direction === 'outbound-api');
       // Delivered, and its status callbacks answered: no callback trails into the next check.
       for (const m of sent) await simulator().waitForStatus(m.sid, 'delivered', 5000);
+      // MMS media as Twilio fetched them from the attachments' public URLs. Twilio keeps no kind
+      // or file name, only the served content type.
       return sent.map((m) => ({
         externalMessageId: m.sid,
         conversationExternalId: m.to,
         text: m.body,
         richText: [],
-        attachments: [],
+        attachments: m.media.map((item) => ({
+          mimeType: item.contentType,
+          bytes: item.data ?? Buffer.alloc(0),
+        })),
       }));
     },
     async failNextSend(account, failure) {

@@ -1,6 +1,7 @@
 /**
  * The SMS adapter against the Twilio simulator: opt-out, status callbacks, the reverse-proxy
- * signature case, attachments and the number's webhook configuration.
+ * signature case, an attachment without a public URL and the number's webhook configuration
+ * (MMS in sms.mms.spec.ts).
  */
 import { Readable } from 'node:stream';
 import twilio from 'twilio';
@@ -175,7 +176,7 @@ describe('SmsAdapter on the Twilio simulator', () => {
     });
   });
 
-  it('attachments fail clearly without calling Twilio', async () => {
+  it('an attachment without a public URL fails clearly without calling Twilio', async () => {
     const account = await receivingAccount();
     const calls = creates(account.platform);
     const message = reply(account.platform.customer, 'see attached', {
@@ -188,7 +189,9 @@ describe('SmsAdapter on the Twilio simulator', () => {
         },
       ],
     });
-    await expect(adapter.send(account.context, message)).rejects.toThrow(/public URLs/);
+    await expect(adapter.send(account.context, message)).rejects.toThrow(
+      'this attachment cannot be sent by MMS: no public URL (a.png)',
+    );
     expect(creates(account.platform)).toBe(calls);
   });
 

@@ -34,17 +34,14 @@ describe('Twilio error mapping', () => {
     expect(error).not.toBeInstanceOf(PermanentError);
   });
 
-  it.each([21211, 21612, 21614, 21408, 21610, 30003, 30005, 30006, 30007, 21606])(
-    '%i -> PermanentError with a readable reason and the code',
-    (code) => {
-      const error = mapSendError(rest(400, code));
-      expect(error).toBeInstanceOf(PermanentError);
-      expect((error as PermanentError).code).toBe(String(code));
-      expect((error as PermanentError).reason).toMatch(
-        new RegExp(`[a-z]{4}.*\\(Twilio ${code}\\)`),
-      );
-    },
-  );
+  it.each([
+    21211, 21612, 21614, 21408, 21610, 30003, 30005, 30006, 30007, 21606, 21621, 21620, 21623,
+  ])('%i -> PermanentError with a readable reason and the code', (code) => {
+    const error = mapSendError(rest(400, code));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as PermanentError).code).toBe(String(code));
+    expect((error as PermanentError).reason).toMatch(new RegExp(`[a-z]{4}.*\\(Twilio ${code}\\)`));
+  });
 
   it("unknown codes keep Twilio's message", () => {
     expect((mapSendError(rest(400, 21999, 'Odd thing')) as PermanentError).reason).toBe(

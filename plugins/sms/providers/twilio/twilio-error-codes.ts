@@ -3,6 +3,8 @@
  * failed/undelivered status callbacks). https://www.twilio.com/docs/errors/<code>
  */
 export const TWILIO_ERROR_REASONS: Readonly<Record<string, string>> = {
+  '11200': 'Twilio could not download an attachment (its link failed or expired)',
+  '12300': 'Twilio does not accept the file type of an attachment for MMS',
   '20003': 'Twilio rejected the Account SID or Auth Token',
   '20404': 'Twilio resource not found',
   '20429': 'too many concurrent requests to Twilio',
@@ -20,7 +22,8 @@ export const TWILIO_ERROR_REASONS: Readonly<Record<string, string>> = {
   '21617': 'message body exceeds 1600 characters',
   '21619': 'message body or media required',
   '21620': 'invalid media URL',
-  '21623': 'too many media URLs',
+  '21621': 'the sender number is not enabled for MMS',
+  '21623': 'too many attachments for one MMS (at most 10)',
   '21701': 'unknown Messaging Service',
   '30001': 'message expired in the sender queue (queue overflow)',
   '30002': 'Twilio account suspended',
@@ -32,8 +35,11 @@ export const TWILIO_ERROR_REASONS: Readonly<Record<string, string>> = {
   '30008': 'unknown delivery error',
   '30009': 'missing segment',
   '30010': 'message price exceeds the maximum price',
+  '30011': "the recipient's phone or carrier does not take MMS",
+  '30019': 'attachments too large for the carrier (MMS content size limit)',
   '30032': 'toll-free number not verified',
   '30034': 'US A2P 10DLC sender not registered',
+  '63019': 'Twilio could not download an attachment (the file was empty)',
 };
 
 /** "recipient handset unreachable (Twilio 30003)", or Twilio's own message for other codes. */

@@ -32,9 +32,13 @@ export interface TwilioProviderOptions {
   now?: () => Date;
 }
 
+/** How long a number's MMS capability is trusted before IncomingPhoneNumbers is asked again. */
+const CAPABILITY_TTL_MS = 5 * 60_000;
+
 export class TwilioProvider implements SmsProvider {
   readonly name = 'twilio';
   private readonly clients = new Map<string, twilio.Twilio>();
+  private readonly mmsCapability = new Map<string, { capable: boolean; until: number }>();
   private readonly apiBaseUrl: string;
   private readonly now: () => Date;
 
@@ -81,7 +85,9 @@ export class TwilioProvider implements SmsProvider {
     try {
       const message = await this.client(creds).messages.create({
         to: request.to,
-        body: request.body,
+        // An MMS may have no text; an empty Body is left out rather than sent.
+        ...(request.body !== '' ? { body: request.body } : {}),
+        ...(request.mediaUrls?.length ? { mediaUrl: request.mediaUrls } : {}),
         statusCallback: request.statusCallbackUrl,
         ...sender,
       });
@@ -92,6 +98,24 @@ export class TwilioProvider implements SmsProvider {
     } catch (error) {
       throw mapSendError(error);
     }
+  }
+
+  /** The number's `capabilities.mms` from IncomingPhoneNumbers; unknown for a Messaging Service. */
+  async senderMmsCapable(credentials: Credentials): Promise<boolean | undefined> {
+    const creds = twilioCredentials(credentials);
+    if (!creds.fromNumber) return undefined;
+    const key = `${creds.accountSid}:${creds.fromNumber}`;
+    const known = this.mmsCapability.get(key);
+    if (known && known.until > this.now().getTime()) return known.capable;
+    const number = await this.findNumber(this.client(creds), creds.fromNumber).catch(
+      (error: unknown) => {
+        throw mapSendError(error);
+      },
+    );
+    if (!number?.capabilities) return undefined;
+    const capable = number.capabilities.mms !== false;
+    this.mmsCapability.set(key, { capable, until: this.now().getTime() + CAPABILITY_TTL_MS });
+    return capable;
   }
 
   verifySignature(credentials: Credentials, request: AdapterWebhookRequest): boolean {
