@@ -17,6 +17,18 @@ export class InMemoryStateStore implements AccountStateStore {
     this.values.delete(key);
   }
 
+  /** Atomic: read, change and write happen without an await in between. */
+  async update<T>(
+    key: string,
+    change: (current: T | undefined) => T | undefined,
+  ): Promise<T | undefined> {
+    const raw = this.values.get(key);
+    const next = change(raw === undefined ? undefined : (JSON.parse(raw) as T));
+    if (next === undefined) this.values.delete(key);
+    else this.values.set(key, JSON.stringify(next));
+    return next === undefined ? undefined : (JSON.parse(JSON.stringify(next)) as T);
+  }
+
   /** A copy of everything stored, to compare before and after an operation. */
   snapshot(): Record<string, unknown> {
     return Object.fromEntries(

@@ -3,6 +3,10 @@ import { DataSource, type Repository } from 'typeorm';
 import type { AccountStateStore } from '../../adapter';
 import { SecretCipher } from '../../crypto/secret-cipher';
 import { AccountStateEntity } from '../entities/account-state.entity';
+import { isUniqueViolation } from '../unique-violation';
+
+/** Compare-and-set rounds before `update` gives up on a key that keeps changing under it. */
+const MAX_UPDATE_ATTEMPTS = 50;
 
 /**
  * Small key/value JSON state per account (poll offsets, sync tokens, webhook secrets). Values may
@@ -48,6 +52,78 @@ export class AccountStateRepository {
       .execute();
   }
 
+  /**
+   * Atomic read-modify-write, also across processes, without a transaction: the write only lands
+   * if the row still holds the ciphertext that was read (each write has a fresh IV, so the
+   * ciphertext is a version stamp) or, for a new key, if nobody inserted it meanwhile; else the
+   * value is read again and `change` runs again.
+   */
+  async update<T>(
+    accountId: string,
+    key: string,
+    change: (current: T | undefined) => T | undefined,
+    now = new Date(),
+  ): Promise<T | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.rows.findOneBy({ accountId, key });
+      const current = row
+        ? (JSON.parse(this.cipher.decrypt(row.value, context(accountId, key))) as T)
+        : undefined;
+      const next = change(current);
+      const json = next === undefined ? undefined : JSON.stringify(next);
+      if (await this.compareAndSet(accountId, key, row?.value, json, now)) {
+        return json === undefined ? undefined : (JSON.parse(json) as T);
+      }
+      if (attempt >= MAX_UPDATE_ATTEMPTS) {
+        throw new Error(`account state "${key}" kept changing; gave up after ${attempt} attempts`);
+      }
+    }
+  }
+
+  /** Writes `json` (undefined: deletes) if the row still holds `previous` (undefined: absent). */
+  private async compareAndSet(
+    accountId: string,
+    key: string,
+    previous: string | undefined,
+    json: string | undefined,
+    now: Date,
+  ): Promise<boolean> {
+    if (json === undefined) {
+      if (previous === undefined) return true;
+      const deleted = await this.rows
+        .createQueryBuilder()
+        .delete()
+        .where('account_id = :accountId AND state_key = :key AND value = :previous', {
+          accountId,
+          key,
+          previous,
+        })
+        .execute();
+      return (deleted.affected ?? 0) > 0;
+    }
+    const value = this.cipher.encrypt(json, context(accountId, key));
+    if (previous === undefined) {
+      try {
+        await this.rows.insert(this.rows.create({ accountId, key, value, updatedAt: now }));
+        return true;
+      } catch (error) {
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+    }
+    const updated = await this.rows
+      .createQueryBuilder()
+      .update()
+      .set({ value, updatedAt: now })
+      .where('account_id = :accountId AND state_key = :key AND value = :previous', {
+        accountId,
+        key,
+        previous,
+      })
+      .execute();
+    return (updated.affected ?? 0) > 0;
+  }
+
   async delete(accountId: string, key: string): Promise<void> {
     await this.rows.delete({ accountId, key });
   }
@@ -73,6 +149,8 @@ export class AccountStateRepository {
       get: <T>(key: string) => this.get<T>(accountId, key),
       set: <T>(key: string, value: T) => this.set<T>(accountId, key, value),
       delete: (key: string) => this.delete(accountId, key),
+      update: <T>(key: string, change: (current: T | undefined) => T | undefined) =>
+        this.update<T>(accountId, key, change),
     };
   }
 }

@@ -369,6 +369,39 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
         expect(await repos.accountState.keys(id)).toEqual([]);
       });
 
+      it('updates a key atomically, also against another process on the same database', async () => {
+        const { id } = await newAccount();
+        const state = repos.accountState.storeFor(id);
+        expect(await state.update<number>('n', (n) => (n ?? 0) + 1)).toBe(1);
+        // A second "process": its own DataSource and repositories on the same database.
+        const other = new DataSource(db.options(own));
+        await other.initialize();
+        try {
+          const otherState = createRepositories(other, cipher).accountState.storeFor(id);
+          const increments = Array.from({ length: 30 }, (_, i) =>
+            (i % 2 ? state : otherState).update<number>('n', (n) => (n ?? 0) + 1),
+          );
+          await Promise.all(increments);
+          expect(await state.get('n')).toBe(31);
+          const added = await Promise.all(
+            ['a', 'b', 'c', 'd'].map((item, i) =>
+              (i % 2 ? state : otherState).update<string[]>('list', (list) => [
+                ...(list ?? []),
+                item,
+              ]),
+            ),
+          );
+          expect(added.every((list) => Array.isArray(list))).toBe(true);
+          expect(((await state.get<string[]>('list')) ?? []).sort()).toEqual(['a', 'b', 'c', 'd']);
+        } finally {
+          await other.destroy();
+        }
+        expect(await state.update('n', () => undefined)).toBeUndefined();
+        expect(await state.get('n')).toBeUndefined();
+        expect(await state.update('never', () => undefined)).toBeUndefined();
+        expect(await repos.accountState.keys(id)).toEqual(['list']);
+      });
+
       it('keeps accounts apart and goes away with the account row (cascade)', async () => {
         const a = await newAccount();
         const b = await newAccount();
