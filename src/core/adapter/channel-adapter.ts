@@ -29,6 +29,13 @@ export interface AccountStateStore {
   get<T>(key: string): Promise<T | undefined>;
   set<T>(key: string, value: T): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Atomic read-modify-write of one key, also against other gateway processes sharing the
+   * database: `change` gets the current value and returns the new one (`undefined` deletes the
+   * key). It runs again when another writer changed the key in between, so keep it free of side
+   * effects. Resolves with what was stored.
+   */
+  update<T>(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined>;
 }
 
 export interface AdapterLogger {
@@ -59,6 +66,11 @@ export interface AccountContext {
   reportWarning(message: string): void;
 }
 
+export interface StopReceivingOptions {
+  /** The account's receiving moved to another gateway process (its lease was taken over). */
+  handover?: boolean;
+}
+
 /** A platform webhook request for one account, with the raw body for signature checks. */
 export interface AdapterWebhookRequest {
   method: string;
@@ -85,19 +97,29 @@ export interface ChannelAdapter {
   /** Checks credentials against the platform; throws InvalidCredentialsError with a clear reason. */
   validateCredentials(credentials: Credentials): Promise<AccountIdentity>;
 
-  /** Starts receiving for one account (registers a webhook or starts polling). */
+  /**
+   * Starts receiving for one account (registers a webhook or starts polling). With several
+   * gateway processes on one database, only the process holding the account's receiver lease
+   * calls it, so one poll loop / one registration runs per account.
+   */
   startReceiving(account: AccountContext): Promise<void>;
 
   /**
    * Stops receiving for one account; must be safe to call when not started. Adapters keep the
-   * AccountContext they got at start when they need it to clean up on the platform.
+   * AccountContext they got at start when they need it to clean up on the platform. With
+   * `handover`, another gateway process receives for the account now: stop local work (poll
+   * loops, timers) but leave the platform registration (webhook) in place, it is theirs.
    */
-  stopReceiving(accountId: string): Promise<void>;
+  stopReceiving(accountId: string, options?: StopReceivingOptions): Promise<void>;
 
   /**
    * Handles a platform webhook for an account. Verifies the platform's own signature first and
-   * answers 401 without side effects when it does not match. For an account that is not
-   * receiving, answer 503 so that the platform keeps the update and delivers it again later.
+   * answers 401 without side effects when it does not match. The gateway calls it for active
+   * accounts only, in ANY of its processes (behind a load balancer), also one that did not call
+   * startReceiving for the account (it stands by while another process receives): handle the
+   * request there too, with state kept in the account state store. Answer 503 (the platform
+   * keeps the update and delivers it again) only when it cannot be handled now, e.g. the
+   * account receives in another mode.
    */
   handleWebhook?(
     account: AccountContext,

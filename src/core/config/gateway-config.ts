@@ -55,6 +55,15 @@ export class GatewayConfig {
   @MinLength(16, { message: 'must be at least 16 characters long' })
   ADMIN_TOKEN?: string;
 
+  /**
+   * Lifetime of an account's receiver lease, renewed every third of it. With several gateway
+   * processes on one database, a crashed receiver's accounts move to another process within it.
+   */
+  @IsInt({ message: 'must be a whole number of seconds between 3 and 600' })
+  @Min(3, { message: 'must be a whole number of seconds between 3 and 600' })
+  @Max(600, { message: 'must be a whole number of seconds between 3 and 600' })
+  RECEIVER_LEASE_SECONDS: number = 30;
+
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 
@@ -103,6 +112,7 @@ export const SCALAR_KEYS = [
   'DATA_DIR',
   'ENCRYPTION_KEY',
   'ADMIN_TOKEN',
+  'RECEIVER_LEASE_SECONDS',
   'LOG_LEVEL',
   'HUBSPOT_API_BASE_URL',
   'HUBSPOT_AUTHORIZE_URL',
@@ -121,4 +131,4 @@ export const SECRET_KEYS: readonly ScalarKey[] = [
   'HUBSPOT_DEVELOPER_API_KEY',
 ];
 
-export const NUMERIC_KEYS: readonly ScalarKey[] = ['PORT'];
+export const NUMERIC_KEYS: readonly ScalarKey[] = ['PORT', 'RECEIVER_LEASE_SECONDS'];

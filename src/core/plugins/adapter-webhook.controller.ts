@@ -22,7 +22,10 @@ export class AdapterWebhookController {
   async handle(@Req() request: Request, @Res() response: Response): Promise<void> {
     const { adapterId, accountId } = request.params as Record<string, string>;
     const adapter = this.supervisor.getAdapter(adapterId);
-    const context = this.supervisor.getAccountContext(accountId);
+    // Any process may get the webhook (load balancer), receiving for the account or standing by.
+    const context = adapter?.handleWebhook
+      ? await this.supervisor.webhookContext(accountId)
+      : undefined;
     if (
       !adapter?.handleWebhook ||
       !context ||

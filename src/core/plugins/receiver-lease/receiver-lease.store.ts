@@ -32,6 +32,11 @@ export class ReceiverLeaseStore {
    * `ttlMs`. True when this process holds it afterwards.
    */
   async acquire(accountId: string): Promise<boolean> {
+    if (await this.upsert(accountId)) return true;
+    return !this.postgres && (await this.takeFromDeadLocalHolder(accountId));
+  }
+
+  private async upsert(accountId: string): Promise<boolean> {
     const now = this.nowMs();
     const affected = await this.execute(
       `INSERT INTO receiver_leases (account_id, owner, expires_at) ` +
@@ -86,6 +91,26 @@ export class ReceiverLeaseStore {
     return row ? { owner: row.owner, expiresInMs: Number(row.remaining) } : undefined;
   }
 
+  /**
+   * SQLite only: its database file lives on this host, so a holder on this host whose pid is
+   * gone has crashed, and a restart after `kill -9` need not wait for the expiry. (On PostgreSQL
+   * processes on several hosts may share a host name, e.g. containers: only expiry counts.)
+   */
+  private async takeFromDeadLocalHolder(accountId: string): Promise<boolean> {
+    const rows: { owner: string }[] = await this.dataSource.query(
+      `SELECT owner FROM receiver_leases WHERE account_id = ?`,
+      [accountId],
+    );
+    const holder = rows[0]?.owner;
+    if (!holder || !isDeadLocalProcess(holder)) return false;
+    const affected = await this.execute(
+      `UPDATE receiver_leases SET owner = ?, expires_at = ${this.nowMs()} + ${this.ttlParam(2)} ` +
+        `WHERE account_id = ? AND owner = ?`,
+      [this.owner, this.ttlMs, accountId, holder],
+    );
+    return affected > 0;
+  }
+
   private get postgres(): boolean {
     return this.dataSource.options.type === 'postgres';
   }
@@ -114,5 +139,20 @@ export class ReceiverLeaseStore {
     } finally {
       await runner.release();
     }
+  }
+}
+
+/** True when `owner` (`host:pid:...`) names a process of this host that no longer runs. */
+function isDeadLocalProcess(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

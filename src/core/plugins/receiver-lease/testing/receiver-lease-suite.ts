@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { pendingSchemaChanges } from '../../../persistence/testing/schema-drift';
@@ -19,7 +21,7 @@ export function receiverLeaseSuite(createDatabase: () => Promise<TestDatabase>):
   const sources: DataSource[] = [];
 
   /** A store as a separate gateway process would have it. */
-  async function process(ttlMs = 60_000, owner?: string): Promise<ReceiverLeaseStore> {
+  async function gatewayProcess(ttlMs = 60_000, owner?: string): Promise<ReceiverLeaseStore> {
     const dataSource = new DataSource(db.options(schema));
     await dataSource.initialize();
     sources.push(dataSource);
@@ -59,7 +61,7 @@ export function receiverLeaseSuite(createDatabase: () => Promise<TestDatabase>):
   });
 
   it('gives a free lease to the first process only; the holder renews it', async () => {
-    const [a, b] = [await process(), await process()];
+    const [a, b] = [await gatewayProcess(), await gatewayProcess()];
     const account = randomUUID();
     expect(await a.acquire(account)).toBe(true);
     expect(await b.acquire(account)).toBe(false);
@@ -69,7 +71,7 @@ export function receiverLeaseSuite(createDatabase: () => Promise<TestDatabase>):
   });
 
   it('lets another process take a released lease at once', async () => {
-    const [a, b] = [await process(), await process()];
+    const [a, b] = [await gatewayProcess(), await gatewayProcess()];
     const account = randomUUID();
     await a.acquire(account);
     await b.release(account); // not b's: no effect
@@ -80,7 +82,7 @@ export function receiverLeaseSuite(createDatabase: () => Promise<TestDatabase>):
   });
 
   it('frees an expired lease (a crashed holder) for the next process', async () => {
-    const [a, b] = [await process(300), await process(300)];
+    const [a, b] = [await gatewayProcess(300), await gatewayProcess(300)];
     const account = randomUUID();
     expect(await a.acquire(account)).toBe(true);
     expect(await b.acquire(account)).toBe(false);
@@ -91,7 +93,7 @@ export function receiverLeaseSuite(createDatabase: () => Promise<TestDatabase>):
   });
 
   it('renewAll keeps the holder alive and reports leases taken over', async () => {
-    const [a, b] = [await process(400), await process(400)];
+    const [a, b] = [await gatewayProcess(400), await gatewayProcess(400)];
     const [kept, lost] = [randomUUID(), randomUUID()];
     await a.acquire(kept);
     await a.acquire(lost);
@@ -108,7 +110,7 @@ export function receiverLeaseSuite(createDatabase: () => Promise<TestDatabase>):
   });
 
   it('releaseAll gives up every lease of the process and nobody else’s', async () => {
-    const [a, b] = [await process(), await process()];
+    const [a, b] = [await gatewayProcess(), await gatewayProcess()];
     const [one, two, other] = [randomUUID(), randomUUID(), randomUUID()];
     await a.acquire(one);
     await a.acquire(two);
@@ -121,7 +123,7 @@ export function receiverLeaseSuite(createDatabase: () => Promise<TestDatabase>):
   });
 
   it('exactly one of many processes racing for one lease wins', async () => {
-    const stores = await Promise.all(Array.from({ length: 6 }, () => process()));
+    const stores = await Promise.all(Array.from({ length: 6 }, () => gatewayProcess()));
     for (let round = 0; round < 5; round++) {
       const account = randomUUID();
       const won = await Promise.all(stores.map((store) => store.acquire(account)));
@@ -129,5 +131,19 @@ export function receiverLeaseSuite(createDatabase: () => Promise<TestDatabase>):
       const winner = stores[won.indexOf(true)];
       expect(await stores[0].holder(account)).toMatchObject({ owner: winner.owner });
     }
+  });
+
+  it('on SQLite, takes a live lease of a crashed process of this host at once', async () => {
+    const child = spawnSync(process.execPath, ['-e', 'console.log(process.pid)']);
+    const deadPid = Number(child.stdout.toString().trim());
+    const crashed = await gatewayProcess(60_000, `${hostname()}:${deadPid}:crashed`);
+    const restarted = await gatewayProcess();
+    const account = randomUUID();
+    expect(await crashed.acquire(account)).toBe(true);
+    expect(await restarted.acquire(account)).toBe(db.kind === 'sqlite');
+    const alive = await gatewayProcess(60_000, `${hostname()}:${process.ppid}:alive`);
+    const other = randomUUID();
+    expect(await alive.acquire(other)).toBe(true);
+    expect(await restarted.acquire(other)).toBe(false);
   });
 }
