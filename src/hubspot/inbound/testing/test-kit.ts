@@ -1,0 +1,46 @@
+/** Small helpers the inbound pipeline's unit tests share. */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { GatewayLogger } from '../../../core/logging';
+import type { JobContext } from '../../../core/queue/job-queue';
+import { InboundClock } from '../inbound-clock';
+
+/** A clock the test moves by hand. */
+export class ManualClock extends InboundClock {
+  constructor(private time = Date.parse('2026-03-01T10:00:00.000Z')) {
+    super();
+  }
+
+  override now(): number {
+    return this.time;
+  }
+
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+export function jobContext(overrides: Partial<JobContext> = {}): JobContext {
+  return {
+    jobId: 'job-1',
+    queue: 'inbound',
+    attempt: 1,
+    maxAttempts: 5,
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+/** A real pino logger that keeps its records for assertions. */
+export function recordingLogger(): { logger: GatewayLogger; records: Record<string, unknown>[] } {
+  const records: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        records.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, sink), records };
+}
