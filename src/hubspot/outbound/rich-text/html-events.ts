@@ -54,6 +54,37 @@ const VOID = new Set([
   'wbr',
 ]);
 
+/** Block starts that end an open paragraph, as in browsers. */
+const CLOSES_PARAGRAPH = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'details',
+  'div',
+  'dl',
+  'fieldset',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'ul',
+]);
+
 export function readHtml(html: string, handler: HtmlEventHandler): void {
   const reader = new BalancedReader(html, handler);
   const tokenizer = new Tokenizer({ decodeEntities: true }, reader);
@@ -63,6 +94,7 @@ export function readHtml(html: string, handler: HtmlEventHandler): void {
 
 /**
  * Turns tokens into balanced events: a closing tag closes everything opened after its element;
+ * a block start closes an open paragraph, a list item an open list item (when current);
  * closing tags of elements that are not open are ignored (except `</br>` and `</p>`, which
  * browsers read as `<br>` and an empty paragraph); whatever is still open at the end closes.
  */
@@ -149,11 +181,19 @@ class BalancedReader implements TokenizerCallbacks {
   onprocessinginstruction(): void {}
 
   private openElement(name: string, attributes: Record<string, string>): void {
+    // Browsers end an open paragraph at a new block and an open list item at the next one
+    // (here only when it is the current element, which keeps this O(1)).
+    if (CLOSES_PARAGRAPH.has(name) && this.top() === 'p') this.closeTop();
+    if (name === 'li' && this.top() === 'li') this.closeTop();
     this.stack.push(name);
     this.openCount.set(name, (this.openCount.get(name) ?? 0) + 1);
     if (this.hiddenFrom === 0 && INVISIBLE.has(name)) this.hiddenFrom = this.stack.length;
     if (this.hiddenFrom === 0) this.handler.open(name, attributes);
     if (VOID.has(name)) this.closeTop();
+  }
+
+  private top(): string | undefined {
+    return this.stack[this.stack.length - 1];
   }
 
   private closeTop(): string | undefined {
