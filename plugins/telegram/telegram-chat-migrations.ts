@@ -20,6 +20,8 @@ export async function rememberMigration(
   from: number,
   to: number,
 ): Promise<void> {
-  const migrations = (await state.get<Record<string, number>>(STATE_KEY)) ?? {};
-  await state.set(STATE_KEY, { ...migrations, [String(from)]: to });
+  await state.update<Record<string, number>>(STATE_KEY, (migrations = {}) => ({
+    ...migrations,
+    [String(from)]: to,
+  }));
 }

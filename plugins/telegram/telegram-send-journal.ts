@@ -25,13 +25,15 @@ export class SendJournal {
     return entries.find((entry) => entry.key === key)?.steps ?? {};
   }
 
-  record(key: string, step: number, ids: string[]): Promise<void> {
-    return this.lock.run(this.lockKey, async () => {
-      const entries = (await this.state.get<JournalEntry[]>(STATE_KEY)) ?? [];
-      const entry = entries.find((e) => e.key === key) ?? { key, steps: {} };
-      entry.steps = { ...entry.steps, [step]: ids };
-      const others = entries.filter((e) => e.key !== key);
-      await this.state.set(STATE_KEY, [...others, entry].slice(-KEEP));
-    });
+  /** Atomic across processes (several may send for one bot); serialized within this one. */
+  async record(key: string, step: number, ids: string[]): Promise<void> {
+    await this.lock.run(this.lockKey, () =>
+      this.state.update<JournalEntry[]>(STATE_KEY, (entries = []) => {
+        const entry = entries.find((e) => e.key === key) ?? { key, steps: {} };
+        const updated = { key, steps: { ...entry.steps, [step]: ids } };
+        const others = entries.filter((e) => e.key !== key);
+        return [...others, updated].slice(-KEEP);
+      }),
+    );
   }
 }

@@ -17,6 +17,7 @@ import {
   type OutboundMessage,
   type PluginContext,
   type SendResult,
+  type StopReceivingOptions,
 } from '../../src/core/adapter';
 import { KeyedLock } from './account-lock';
 import { rememberMigration } from './telegram-chat-migrations';
@@ -51,6 +52,11 @@ interface Receiving {
 export class TelegramAdapter implements ChannelAdapter {
   readonly manifest = telegramManifest;
   private readonly receiving = new Map<string, Receiving>();
+  /**
+   * Webhook-mode accounts another gateway process receives for (holds the lease and the
+   * registration): their webhooks may still arrive here through a load balancer.
+   */
+  private readonly standby = new Map<string, Receiving>();
   private readonly apis = new Map<string, Api>();
   private readonly lock = new KeyedLock();
 
@@ -77,14 +83,10 @@ export class TelegramAdapter implements ChannelAdapter {
 
   async startReceiving(account: AccountContext): Promise<void> {
     await this.stopReceiving(account.accountId);
+    await this.dropStandby(account.accountId);
     const api = this.accountApi(account);
     const mode = this.modeOf(account);
-    const albums = new MediaGroupBuffer(
-      account,
-      botIdOf(account),
-      this.context.settings.mediaGroupWaitMs ?? 800,
-    );
-    const entry: Receiving = { account, mode, albums };
+    const entry: Receiving = { account, mode, albums: this.albumBuffer(account) };
     if (mode === 'webhook') {
       const secret = await webhookSecret(account);
       this.receiving.set(account.accountId, entry);
@@ -113,17 +115,18 @@ export class TelegramAdapter implements ChannelAdapter {
       this.receiving.set(account.accountId, entry);
       entry.poller.start();
     }
-    await albums.resume();
+    await entry.albums.resume();
     account.logger.info(`telegram: receiving by ${mode}`, { webhookUrl: account.webhookUrl });
   }
 
-  async stopReceiving(accountId: string): Promise<void> {
+  async stopReceiving(accountId: string, options?: StopReceivingOptions): Promise<void> {
     const entry = this.receiving.get(accountId);
     if (!entry) return;
     this.receiving.delete(accountId);
     await entry.poller?.stop();
     await entry.albums.stop();
-    if (entry.mode === 'webhook') {
+    // On handover the webhook now belongs to the process that took the account over.
+    if (entry.mode === 'webhook' && !options?.handover) {
       try {
         await this.accountApi(entry.account).deleteWebhook();
       } catch (error) {
@@ -144,9 +147,9 @@ export class TelegramAdapter implements ChannelAdapter {
       return { status: 401, body: { ok: false, error: 'secret token is wrong' } };
     }
     if (request.method !== 'POST') return { status: 405 };
-    const entry = this.receiving.get(account.accountId);
+    const entry = this.receiving.get(account.accountId) ?? this.standbyEntry(account);
     if (!entry || entry.mode !== 'webhook') {
-      return { status: 503, body: { ok: false, error: 'not receiving for this account' } };
+      return { status: 503, body: { ok: false, error: 'this account receives by polling' } };
     }
     const update = parseUpdate(request.rawBody);
     if (!update) return { status: 400, body: { ok: false, error: 'not a Telegram update' } };
@@ -173,7 +176,36 @@ export class TelegramAdapter implements ChannelAdapter {
       await entry?.poller?.stop();
       await entry?.albums.stop();
     }
+    for (const accountId of [...this.standby.keys()]) await this.dropStandby(accountId);
     this.apis.clear();
+  }
+
+  /**
+   * Webhook handling for an account this process does not receive for: same secret and state
+   * (shared database), its own album timers. Undefined when the account receives by polling.
+   */
+  private standbyEntry(account: AccountContext): Receiving | undefined {
+    if (this.modeOf(account) !== 'webhook') return undefined;
+    const existing = this.standby.get(account.accountId);
+    if (existing?.account === account) return existing;
+    if (existing) void existing.albums.stop();
+    const entry: Receiving = { account, mode: 'webhook', albums: this.albumBuffer(account) };
+    this.standby.set(account.accountId, entry);
+    return entry;
+  }
+
+  private async dropStandby(accountId: string): Promise<void> {
+    const entry = this.standby.get(accountId);
+    this.standby.delete(accountId);
+    await entry?.albums.stop();
+  }
+
+  private albumBuffer(account: AccountContext): MediaGroupBuffer {
+    return new MediaGroupBuffer(
+      account,
+      botIdOf(account),
+      this.context.settings.mediaGroupWaitMs ?? 800,
+    );
   }
 
   /** Emits what an update means; resolves once it is stored (album items: in the state). */
