@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 export const WEBHOOK_EVENT_SOURCE = 'hubspot-webhook';
 /** Account events (created, updated, purged), processed in order per channel account. */
 export const HUBSPOT_EVENTS_QUEUE = 'hubspot-events';
-/** Agent replies, kept durable for the outbound pipeline (no handler yet). */
+/** Agent replies, handled by the outbound pipeline (src/hubspot/outbound), one lane per thread. */
 export const HUBSPOT_OUTGOING_QUEUE = 'hubspot-outgoing';
 
 export const ACCOUNT_EVENT_TYPES = [

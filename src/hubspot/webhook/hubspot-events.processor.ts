@@ -5,7 +5,7 @@ import { type AccountEventJob, HUBSPOT_EVENTS_QUEUE } from './hubspot-event';
 
 /**
  * Handler of the `hubspot-events` queue (account events, one at a time per channel account).
- * `hubspot-outgoing` deliberately has no handler yet: the outbound pipeline will register it.
+ * `hubspot-outgoing` is handled by the outbound pipeline (OutboundDeliveryProcessor).
  */
 @Injectable()
 export class HubSpotEventsProcessor implements OnModuleInit {

@@ -94,7 +94,7 @@ export class HubSpotWebhookIntake {
     });
     this.logger.debug(
       { messageId: event.messageId, thread: event.conversationKey },
-      'HubSpot agent message stored on hubspot-outgoing (outbound pipeline not built yet)',
+      'HubSpot agent message queued on hubspot-outgoing',
     );
   }
 }
