@@ -8,7 +8,7 @@ export const matrixManifest: AdapterManifest = {
   id: 'matrix',
   displayName: 'Matrix',
   description:
-    'Matrix rooms (Element and other clients) through a bot account on any homeserver: customers invite or DM the bot.',
+    'Matrix rooms (Element and other clients) through a bot account on any homeserver, or an application service registered on your own: customers invite or DM the bot.',
   version: '0.1.0',
   deliveryIdentifierType: 'CHANNEL_SPECIFIC_OPAQUE_ID',
   credentials: [
@@ -50,7 +50,7 @@ export const matrixManifest: AdapterManifest = {
       label: 'Homeserver token (appservice mode only)',
       secret: true,
       required: false,
-      help: 'The hs_token of the appservice registration; with mode "appservice" the access token field takes its as_token.',
+      help: 'The hs_token of the appservice registration (npm run gateway -- matrix:registration prints one); with mode "appservice" the access token field takes its as_token.',
     },
   ],
   inbound: {

@@ -7,7 +7,11 @@ export const MATRIX_MODES = ['bot', 'appservice'] as const;
 export type MatrixMode = (typeof MATRIX_MODES)[number];
 
 export class MatrixSettings {
-  /** `bot` (default): one ordinary account syncing. `appservice`: not implemented yet. */
+  /**
+   * `bot` (default): one ordinary account per channel account, receiving through /sync.
+   * `appservice`: one application-service registration per channel account, receiving the
+   * homeserver's pushed transactions (registration file: `matrix:registration`).
+   */
   @IsOptional()
   @IsIn(MATRIX_MODES)
   mode?: MatrixMode;
@@ -26,7 +30,7 @@ export class MatrixSettings {
   @Max(60_000)
   syncRetryDelayMs?: number;
 
-  /** Join rooms the bot is invited to (default true). */
+  /** Join rooms the bot is invited to (default true), in both modes. */
   @IsOptional()
   @IsBoolean()
   autoJoin?: boolean;

@@ -81,6 +81,22 @@ describe('Matrix adapter, appservice mode', () => {
     expect(identity.deliveryIdentifier.value).toBe(BOT);
   });
 
+  it('refuses password login and a missing hs_token in appservice mode, before any request', async () => {
+    const before = sim.requests().length;
+    await expect(
+      adapter.validateCredentials({
+        homeserverUrl: sim.baseUrl,
+        userId: '@ascustomer:localhost',
+        password: 'pw',
+        hsToken: HS_TOKEN,
+      }),
+    ).rejects.toThrow(/as_token/);
+    await expect(
+      adapter.validateCredentials({ homeserverUrl: sim.baseUrl, accessToken: AS_TOKEN }),
+    ).rejects.toThrow(/hs_token/);
+    expect(sim.requests().length).toBe(before);
+  });
+
   it('receives pushed messages, sends as the bot and reports read receipts', async () => {
     sim.sendText(roomId, customer, 'hello appservice');
     const message = await context.waitForEvent(hasText('hello appservice'), { timeoutMs: 3000 });
