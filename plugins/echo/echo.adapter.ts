@@ -17,6 +17,7 @@ import {
   type OutboundMessage,
   type PluginContext,
   type SendResult,
+  type StopReceivingOptions,
 } from '../../src/core/adapter';
 import { EchoApiClient } from './echo-api.client';
 import { bodyParts, groupsOf, readAttachments, type EchoBody } from './echo-outbound';
@@ -69,10 +70,12 @@ export class EchoAdapter implements ChannelAdapter {
     account.logger.info('echo: receiving through webhook', { webhookUrl: account.webhookUrl });
   }
 
-  async stopReceiving(accountId: string): Promise<void> {
+  async stopReceiving(accountId: string, options?: StopReceivingOptions): Promise<void> {
     const account = this.receiving.get(accountId);
     if (!account) return;
     this.receiving.delete(accountId);
+    // On handover the webhook belongs to the gateway process that took the account over.
+    if (options?.handover) return;
     try {
       await (await this.client(account.credentials.token)).deleteWebhook();
     } catch (error) {
@@ -91,9 +94,7 @@ export class EchoAdapter implements ChannelAdapter {
       return { status: 401, body: { ok: false, error: 'invalid signature' } };
     }
     if (request.method !== 'POST') return { status: 405 };
-    if (!this.receiving.has(account.accountId)) {
-      return { status: 503, body: { ok: false, error: 'not receiving for this account' } };
-    }
+    // Also when another gateway process receives for the account: emitting is safe anywhere.
     const update = parseUpdate(request.rawBody);
     if (!update) return { status: 400, body: { ok: false, error: 'not an Echo update' } };
     await account.emit(mapEchoUpdate(update));

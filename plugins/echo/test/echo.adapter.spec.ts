@@ -118,15 +118,20 @@ describe(EchoAdapter.name, () => {
       expect(response.status).toBe(401);
     });
 
-    it('answers 503 after stopReceiving, so that the platform keeps the update', async () => {
-      const sut = adapter();
+    it('handles a webhook in a process that does not receive for the account (standby)', async () => {
+      // Another gateway process holds the account's lease; the load balancer sent it here.
+      const receiver = adapter();
+      const standby = adapter();
       const { context } = account();
-      await sut.startReceiving(context);
-      await sut.stopReceiving(context.accountId);
+      await receiver.startReceiving(context);
       const secret = (await context.state.get<string>('webhookSecret')) ?? '';
-      const response = await sut.handleWebhook(context, request(signEchoWebhook(secret, update)));
-      expect(response.status).toBe(503);
-      expect(context.emitted).toEqual([]);
+      const response = await standby.handleWebhook(
+        context,
+        request(signEchoWebhook(secret, update)),
+      );
+      expect(response.status).toBe(200);
+      expect(context.emitted).toHaveLength(1);
+      await receiver.stopReceiving(context.accountId);
     });
 
     it('answers 400 to a signed body that is not an update', async () => {
