@@ -65,7 +65,7 @@ describe('readHtml', () => {
   });
 
   it('ignores closing tags of elements that are not open, except </p>', () => {
-    expect(trace('a</i></div>b</p>c')).toEqual(['ab', '<p>', '</p>', 'c']);
+    expect(trace('a</i></div>b</p>c</img>d')).toEqual(['ab', '<p>', '</p>', 'cd']);
   });
 
   it('ends an open paragraph at the next block and an open list item at the next item', () => {

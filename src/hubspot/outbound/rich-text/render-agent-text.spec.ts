@@ -1,5 +1,5 @@
 import type { OutboundCapabilities, RichTextFeature } from '../../../core/adapter';
-import { renderAgentText } from './render-agent-text';
+import { renderAgentText } from '.';
 
 type Formatting = Pick<OutboundCapabilities, 'formatting' | 'richText'>;
 
@@ -89,6 +89,10 @@ describe('renderAgentText: plain text', () => {
 
   it('writes a link without label as its address', () => {
     expect(textOf('see <a href="https://x.io/a"></a>')).toBe('see https://x.io/a');
+  });
+
+  it('adds the address after a label that spans lines, even when it says the address', () => {
+    expect(textOf('<a href="https://x.io">x<br>.io</a>')).toBe('x\n.io (https://x.io)');
   });
 
   it('keeps spaces around a link replaced by its address', () => {

@@ -1,4 +1,4 @@
-import { sanitizeCustomerHtml } from './sanitize-customer-html';
+import { sanitizeCustomerHtml } from '.';
 
 describe('sanitizeCustomerHtml', () => {
   it('keeps the tags adapters emit', () => {
