@@ -1,9 +1,10 @@
 /**
  * Appservice mode, receiving: the homeserver pushes transactions
  * (`PUT /_matrix/app/v1/transactions/{txnId}`) to the account's webhook URL. Transactions of an
- * account are handled one at a time; a txnId already processed is acknowledged without emitting
- * again (the processed ids live in the account state, so this holds across restarts); a failed
- * emit answers 500 so that the homeserver resends the identical transaction.
+ * account are handled one at a time (per process); a txnId already processed is acknowledged
+ * without emitting again (the processed ids live in the account state, so this holds across
+ * restarts and gateway processes); a failed emit answers 500 so that the homeserver resends the
+ * identical transaction.
  */
 import type { AccountContext, AdapterWebhookResponse } from '../../src/core/adapter';
 import { isRecord } from './matrix-errors';
@@ -34,7 +35,7 @@ export class MatrixAppserviceReceiver {
   private stopped = false;
 
   constructor(
-    private readonly account: AccountContext,
+    readonly account: AccountContext,
     private readonly client: MatrixHttpClient,
     private readonly userId: string,
     private readonly options: AppserviceOptions,
@@ -89,7 +90,10 @@ export class MatrixAppserviceReceiver {
       });
       return { status: 500, body: { errcode: 'M_UNKNOWN', error: 'Could not store the events' } };
     }
-    await this.account.state.set(DONE_TXNS_KEY, [...done, txnId].slice(-KEEP_TXNS));
+    // Atomic: another gateway process may record a transaction of this account meanwhile.
+    await this.account.state.update<string[]>(DONE_TXNS_KEY, (current = []) =>
+      current.includes(txnId) ? current : [...current, txnId].slice(-KEEP_TXNS),
+    );
     return { status: 200, body: {} };
   }
 

@@ -25,9 +25,7 @@ export async function validateMatrixCredentials(
   const client = new MatrixHttpClient(homeserverUrl, accessToken);
   let userId: string;
   try {
-    const me = await client.json<{ user_id?: unknown }>({ path: `${CLIENT_V3}/account/whoami` });
-    if (typeof me.user_id !== 'string') throw new Error('whoami gave no user_id');
-    userId = me.user_id;
+    userId = await whoami(client);
   } catch (error) {
     throw toCredentialsError(error);
   }
@@ -40,6 +38,13 @@ export async function validateMatrixCredentials(
     deliveryIdentifier: { type: 'CHANNEL_SPECIFIC_OPAQUE_ID', value: userId },
     ...(changed ? { normalizedCredentials: normalized } : {}),
   };
+}
+
+/** The user id an access token (or an appservice's as_token) acts as. */
+export async function whoami(client: MatrixHttpClient): Promise<string> {
+  const me = await client.json<{ user_id?: unknown }>({ path: `${CLIENT_V3}/account/whoami` });
+  if (typeof me.user_id !== 'string') throw new Error('whoami gave no user_id');
+  return me.user_id;
 }
 
 async function passwordLogin(homeserverUrl: string, credentials: Credentials): Promise<string> {

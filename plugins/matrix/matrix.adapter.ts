@@ -17,12 +17,12 @@ import {
   type OutboundMessage,
   type PluginContext,
   type SendResult,
+  type StopReceivingOptions,
 } from '../../src/core/adapter';
-import { MatrixAppserviceReceiver, notReceiving } from './matrix-appservice';
-import { rejectUnlessHsToken, routeAppserviceRequest } from './matrix-appservice-routes';
-import { validateMatrixCredentials } from './matrix-credentials';
+import { MatrixAppserviceAccounts } from './matrix-appservice-accounts';
+import { validateMatrixCredentials, whoami } from './matrix-credentials';
 import { toGatewayError } from './matrix-errors';
-import { CLIENT_V3, MatrixHttpClient } from './matrix-http';
+import { MatrixHttpClient } from './matrix-http';
 import { downloadMedia } from './matrix-media';
 import { sendMessage } from './matrix-outbound';
 import { encryptedRoomKey } from './matrix-room-info';
@@ -35,7 +35,7 @@ export class MatrixAdapter implements ChannelAdapter {
   private readonly loops = new Map<string, MatrixSyncLoop>();
   private readonly starting = new Map<string, Promise<void>>();
 
-  private readonly appservices = new Map<string, MatrixAppserviceReceiver>();
+  private readonly appservices: MatrixAppserviceAccounts;
   /** Only in appservice mode: bot mode receives through /sync and has no webhook. */
   readonly handleWebhook?: (
     account: AccountContext,
@@ -43,8 +43,12 @@ export class MatrixAdapter implements ChannelAdapter {
   ) => Promise<AdapterWebhookResponse>;
 
   constructor(private readonly context: PluginContext<MatrixSettings>) {
+    this.appservices = new MatrixAppserviceAccounts(
+      { autoJoin: context.settings.autoJoin ?? true },
+      clientFor,
+    );
     if (context.settings.mode === 'appservice') {
-      this.handleWebhook = (account, request) => this.handleTransaction(account, request);
+      this.handleWebhook = (account, request) => this.appservices.handle(account, request);
     }
   }
 
@@ -76,9 +80,7 @@ export class MatrixAdapter implements ChannelAdapter {
     const client = clientFor(account);
     let userId: string;
     try {
-      const me = await client.json<{ user_id?: unknown }>({ path: `${CLIENT_V3}/account/whoami` });
-      if (typeof me.user_id !== 'string') throw new Error('whoami gave no user_id');
-      userId = me.user_id;
+      userId = await whoami(client);
     } catch (error) {
       throw toGatewayError(error, 'start receiving');
     }
@@ -86,12 +88,7 @@ export class MatrixAdapter implements ChannelAdapter {
       if (!account.credentials.hsToken) {
         throw new PermanentError('Appservice mode needs the hs_token of the registration');
       }
-      this.appservices.set(
-        account.accountId,
-        new MatrixAppserviceReceiver(account, client, userId, {
-          autoJoin: this.context.settings.autoJoin ?? true,
-        }),
-      );
+      await this.appservices.start(account, client, userId);
       // The registration's `url` must be this URL (`matrix:registration --account`).
       account.logger.info('matrix: receiving appservice transactions', {
         userId,
@@ -109,11 +106,9 @@ export class MatrixAdapter implements ChannelAdapter {
     account.logger.info('matrix: receiving through /sync', { userId });
   }
 
-  async stopReceiving(accountId: string): Promise<void> {
+  async stopReceiving(accountId: string, options?: StopReceivingOptions): Promise<void> {
     await this.starting.get(accountId)?.catch(() => undefined);
-    const receiver = this.appservices.get(accountId);
-    this.appservices.delete(accountId);
-    await receiver?.stop();
+    await this.appservices.stop(accountId, options?.handover ?? false);
     const loop = this.loops.get(accountId);
     this.loops.delete(accountId);
     await loop?.stop();
@@ -140,23 +135,9 @@ export class MatrixAdapter implements ChannelAdapter {
     return { externalMessageIds: ids };
   }
 
-  private async handleTransaction(
-    account: AccountContext,
-    request: AdapterWebhookRequest,
-  ): Promise<AdapterWebhookResponse> {
-    const rejected = rejectUnlessHsToken(request, account.credentials.hsToken);
-    if (rejected) return rejected;
-    const route = routeAppserviceRequest(request);
-    if (route.kind === 'answer') return route.response;
-    // The homeserver's ping checks url and hs_token; it works before receiving starts too.
-    if (route.kind === 'ping') return { status: 200, body: {} };
-    const receiver = this.appservices.get(account.accountId);
-    if (!receiver) return notReceiving();
-    return receiver.transaction(route.txnId, request.rawBody);
-  }
-
   async shutdown(): Promise<void> {
-    const ids = [...this.loops.keys(), ...this.appservices.keys()];
+    await this.appservices.shutdown();
+    const ids = [...this.loops.keys()];
     await Promise.all(ids.map((id) => this.stopReceiving(id)));
   }
 }

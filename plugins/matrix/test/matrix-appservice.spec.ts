@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { InboundEvent } from '../../../src/core/adapter';
+import type { AdapterWebhookRequest, InboundEvent } from '../../../src/core/adapter';
 import {
   InMemoryAccountContext,
   InMemoryStateStore,
@@ -366,6 +366,69 @@ describe('Matrix adapter, appservice mode across a restart', () => {
     await context.eventsDuring(100);
     expect(context.emitted.length).toBe(after);
     expect(await state.get<string[]>(DONE_TXNS_KEY)).not.toContain('slow-1');
+  });
+
+  /** A homeserver transaction with one customer text, as the gateway hands it to handleWebhook. */
+  const transaction = (txnId: string, text: string): AdapterWebhookRequest => ({
+    method: 'PUT',
+    subPath: `/_matrix/app/v1/transactions/${txnId}`,
+    publicUrl: `http://x/adapters/matrix/as-restart/_matrix/app/v1/transactions/${txnId}`,
+    headers: { authorization: `Bearer ${credentials.hsToken}`, 'content-type': 'application/json' },
+    query: {},
+    rawBody: Buffer.from(
+      JSON.stringify({
+        events: [
+          {
+            type: 'm.room.message',
+            event_id: `$${txnId}`,
+            room_id: '!standby:localhost',
+            sender: '@someone:localhost',
+            origin_server_ts: Date.now(),
+            content: { msgtype: 'm.text', body: text },
+          },
+        ],
+      }),
+    ),
+  });
+
+  it('a process that does not receive for the account handles its transactions (standby), sharing the txn store', async () => {
+    adapter = newAdapter();
+    const receiving = newContext();
+    await adapter.startReceiving(receiving);
+    const other = newAdapter(); // another gateway process: never started for the account
+    const standby = newContext();
+    const handled = await other.handleWebhook?.(standby, transaction('standby-1', 'via standby'));
+    expect(handled?.status).toBe(200);
+    expect(standby.emitted.filter(hasText('via standby'))).toHaveLength(1);
+    // The homeserver resends it and the load balancer picks the receiving process this time.
+    const again = await adapter.handleWebhook?.(receiving, transaction('standby-1', 'via standby'));
+    expect(again?.status).toBe(200);
+    await receiving.eventsDuring(100);
+    expect(receiving.emitted.filter(hasText('via standby'))).toHaveLength(0);
+    await other.shutdown();
+    await adapter.stopReceiving('as-restart');
+  });
+
+  it('after a handover it handles transactions in standby; after a plain stop it answers 503', async () => {
+    adapter = newAdapter();
+    const context = newContext();
+    await adapter.startReceiving(context);
+    await adapter.stopReceiving('as-restart', { handover: true });
+    const handed = await adapter.handleWebhook?.(context, transaction('handover-1', 'handed over'));
+    expect(handed?.status).toBe(200);
+    expect(context.emitted.filter(hasText('handed over'))).toHaveLength(1);
+
+    await adapter.startReceiving(context);
+    await adapter.stopReceiving('as-restart');
+    const stopped = await adapter.handleWebhook?.(context, transaction('stopped-1', 'stopped'));
+    expect(stopped?.status).toBe(503);
+    // A new context for the account (the gateway took it into standby again) is handled.
+    const fresh = newContext();
+    const later = await adapter.handleWebhook?.(fresh, transaction('stopped-1', 'stopped'));
+    expect(later?.status).toBe(200);
+    expect(fresh.emitted.filter(hasText('stopped'))).toHaveLength(1);
+    expect(context.emitted.filter(hasText('stopped'))).toHaveLength(0);
+    await adapter.shutdown();
   });
 
   it('does not join invited rooms with autoJoin: false', async () => {
