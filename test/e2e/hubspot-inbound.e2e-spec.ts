@@ -325,6 +325,64 @@ describe('Inbound pipeline: platform messages published to HubSpot', () => {
     ).toMatchObject({ isGroup: true, title: 'Project room' });
   });
 
+  it('associates a customer with the CRM contact of their phone or email (contact-owner routing)', async () => {
+    const { sim, portalId } = world;
+    sim.control.setRouting(hubspotAccountId, { assignment: { type: 'CONTACT_OWNER' } });
+    try {
+      const owner = sim.state.ownersOf(portalId)[1];
+      if (!owner) throw new Error('the portal has no second owner');
+      const byPhone = sim.control.seedContact({
+        portalId,
+        phone: '+14155550123',
+        firstname: 'Pat',
+        ownerId: owner.id,
+      });
+      const byEmail = sim.control.seedContact({
+        portalId,
+        email: 'lin@example.com',
+        ownerId: owner.id,
+      });
+      const searches = () =>
+        sim.requests().filter((r) => r.path === '/crm/v3/objects/contacts/search').length;
+      const threadOf = async (sent: CustomerMessage) =>
+        sim.state.threads.get((await published(sent.message_id)).hubspotThreadId ?? '');
+
+      const before = searches();
+      const phoneCustomer = { id: 'cust-phone', name: 'Pat', phone: '+14155550123' };
+      const viaPhone = await threadOf(
+        await customerSays({ chat_id: 'chat-crm-phone', customer: phoneCustomer, text: 'hi' }),
+      );
+      expect(viaPhone).toMatchObject({ contactId: byPhone.id, assignedTo: `A-${owner.userId}` });
+      const viaEmail = await threadOf(
+        await customerSays({
+          chat_id: 'chat-crm-email',
+          customer: { id: 'cust-email', name: 'Lin', email: 'Lin@Example.com' },
+          text: 'hello',
+        }),
+      );
+      expect(viaEmail).toMatchObject({ contactId: byEmail.id, assignedTo: `A-${owner.userId}` });
+      const unknown = await threadOf(
+        await customerSays({
+          chat_id: 'chat-crm-unknown',
+          customer: { id: 'cust-unknown', name: 'Sam', phone: '+14155550999' },
+          text: 'hey',
+        }),
+      );
+      expect(unknown?.contactId).toBeUndefined();
+      expect(unknown?.assignedTo).toBeUndefined();
+      const searched = searches() - before;
+      expect(searched).toBe(3);
+      // Later messages of a thread need no search.
+      await published(
+        (await customerSays({ chat_id: 'chat-crm-phone', customer: phoneCustomer, text: 'more' }))
+          .message_id,
+      );
+      expect(searches() - before).toBe(searched);
+    } finally {
+      sim.control.setRouting(hubspotAccountId, { assignment: { type: 'NONE' } });
+    }
+  });
+
   it('continuous threading follows HubSpot to a new thread (and ticket) after a close', async () => {
     const first = await customerSays({ chat_id: 'chat-continuous', text: 'before close' });
     const firstStored = await published(first.message_id);
