@@ -387,6 +387,15 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
     });
     expect(portal.published[2]?.associateWithContactId).toBeUndefined();
     expect(portal.searches).toHaveLength(1);
+
+    platform.type = 'CHANNEL_SPECIFIC_OPAQUE_ID';
+    await publisher.publish(
+      account,
+      message({ conversation: { externalId: 'group-contact', isGroup: true }, sender }),
+      jobContext(),
+    );
+    expect(portal.published[3]?.associateWithContactId).toBeUndefined();
+    expect(portal.searches).toHaveLength(1);
   });
 
   it('looks up the ticket of an inbox thread (which has none) three times at most', async () => {

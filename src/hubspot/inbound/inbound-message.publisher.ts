@@ -142,15 +142,17 @@ export class InboundMessagePublisher {
       job,
     });
     // HubSpot associates a thread with a contact when it opens; later messages follow the thread.
-    const contactId = opensThread
-      ? await this.contacts.resolve({
-          portal,
-          portalId: account.portalId,
-          identifierType,
-          sender: event.sender,
-          job,
-        })
-      : undefined;
+    // A group's thread belongs to no single member, so it is not tied to whoever wrote first.
+    const contactId =
+      opensThread && !conversation.isGroup
+        ? await this.contacts.resolve({
+            portal,
+            portalId: account.portalId,
+            identifierType,
+            sender: event.sender,
+            job,
+          })
+        : undefined;
     const inReplyToId = await this.inReplyToId(account, event, conversation, opensThread);
     const name = senderName(event.sender);
     const { text, richText } = composeMessageText({
