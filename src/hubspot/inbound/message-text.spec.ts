@@ -43,3 +43,16 @@ describe('composeMessageText', () => {
     });
   });
 });
+
+describe('composeMessageText: customer HTML', () => {
+  it('passes only the safe subset of a customer message on as richText', () => {
+    const result = composeMessageText({
+      text: 'hi there',
+      html: '<b>hi</b> <script>alert(1)</script><a href="javascript:alert(1)">there</a>',
+    });
+    expect(result.richText).toContain('<b>hi</b>');
+    expect(result.richText).not.toContain('script');
+    expect(result.richText).not.toContain('javascript:');
+    expect(result.richText).toContain('there');
+  });
+});

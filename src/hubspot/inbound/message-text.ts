@@ -4,6 +4,8 @@
  * silently.
  */
 
+import { sanitizeCustomerHtml } from '../rich-text';
+
 export const EDIT_MARK = '✏️ Edited:';
 
 export interface MessageTextInput {
@@ -25,7 +27,9 @@ export interface MessageText {
 
 export function composeMessageText(input: MessageTextInput): MessageText {
   let text = input.text;
-  let html = input.html !== undefined && input.html.trim() !== '' ? input.html : undefined;
+  // Adapters' HTML comes from customers: only the safe subset reaches HubSpot's richText.
+  const safe = input.html !== undefined ? sanitizeCustomerHtml(input.html) : undefined;
+  let html = safe !== undefined && safe.trim() !== '' ? safe : undefined;
   if (input.edit) {
     text = `${EDIT_MARK} ${text}`;
     if (html !== undefined) html = `${EDIT_MARK} ${html}`;

@@ -5,7 +5,7 @@ import { MessageRepository } from '../../core/persistence/repositories/message.r
 import { AgentAttachmentSource } from './agent-attachment-source';
 import type { AgentMessage } from './agent-message';
 import { checkAttachmentCount, checkAttachments } from './attachment-policy';
-import { renderAgentText } from './rich-text';
+import { renderAgentText } from '../rich-text';
 
 /**
  * Builds what an adapter sends from an agent's message: text in the formatting the adapter

@@ -3,7 +3,7 @@
  * quadratic behaviours this code avoids (htmlparser2's Parser stack, re-reading long strings,
  * backtracking regular expressions) would take far longer than the budget.
  */
-import type { OutboundCapabilities } from '../../../core/adapter';
+import type { OutboundCapabilities } from '../../core/adapter';
 import { renderAgentText } from './render-agent-text';
 import { sanitizeCustomerHtml } from './sanitize-customer-html';
 

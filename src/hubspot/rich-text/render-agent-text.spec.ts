@@ -1,4 +1,4 @@
-import type { OutboundCapabilities, RichTextFeature } from '../../../core/adapter';
+import type { OutboundCapabilities, RichTextFeature } from '../../core/adapter';
 import { renderAgentText } from '.';
 
 type Formatting = Pick<OutboundCapabilities, 'formatting' | 'richText'>;

@@ -3,7 +3,7 @@
  * the markup and the declared features, no word is lost, invisible content never shows, the
  * HTML uses only the declared tags and is well nested, and the plain text is tidy.
  */
-import { RICH_TEXT_FEATURES, type OutboundCapabilities } from '../../../core/adapter';
+import { RICH_TEXT_FEATURES, type OutboundCapabilities } from '../../core/adapter';
 import { renderAgentText } from './render-agent-text';
 
 /** mulberry32: a small deterministic PRNG. */

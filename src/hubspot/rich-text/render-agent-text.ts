@@ -2,7 +2,7 @@
  * Turns an agent's reply (HubSpot's `text` and `richText`) into what an adapter sends: plain text
  * always, and the HTML subset its manifest declares when its formatting is `html`.
  */
-import type { OutboundCapabilities, RichTextFeature } from '../../../core/adapter';
+import type { OutboundCapabilities, RichTextFeature } from '../../core/adapter';
 import { readAgentHtml, type InlineMarkTag } from './agent-html-reader';
 import { escapeHtmlText } from './escape-html';
 import { linesToHtmlSubset } from './html-subset-renderer';
