@@ -98,6 +98,30 @@ describe('DeliveryTargetResolver', () => {
     ).toMatchObject({ kind: 'deliver', conversation: { id: chat.id } });
   });
 
+  it('finds the conversation of an earlier thread the conversation has moved on from', async () => {
+    const account = await db.boundAccount('acc-1');
+    const chat = await db.conversation(account, 'chat-s', {
+      threadId: 'thread-2',
+      integrationId: 'it-2',
+    });
+    await db.repos.messages.recordInbound({
+      accountId: account.id,
+      conversationId: chat.id,
+      idempotencyKey: 'in-old',
+      externalMessageId: 'p-old',
+    });
+    const inbound = await db.repos.messages.findByIdempotencyKey('in-old');
+    await db.repos.messages.markPublished(inbound?.id ?? '', {
+      hubspotMessageId: 'hs-old',
+      hubspotThreadId: 'thread-1',
+    });
+    expect(
+      await resolver.resolve(
+        agent({ integrationThreadIds: ['it-1'], conversationsThreadId: 'thread-1' }),
+      ),
+    ).toMatchObject({ kind: 'deliver', conversation: { id: chat.id } });
+  });
+
   it('uses the customer address as the conversation only for phone and email channels', async () => {
     const account = await db.boundAccount('acc-1');
     const sms = await db.conversation(account, '+14155550100');

@@ -63,6 +63,13 @@ export class DeliveryTargetResolver {
     if (agent.conversationsThreadId !== undefined) {
       const found = await this.conversations.findByThreadId(agent.conversationsThreadId);
       if (found?.accountId === account.id) return found;
+      // An earlier thread of a conversation that has moved on to a newer one.
+      const earlier = await this.messages.findConversationIdByThread(
+        account.id,
+        agent.conversationsThreadId,
+      );
+      const conversation = earlier ? await this.conversations.findById(earlier) : undefined;
+      if (conversation) return conversation;
     }
     if (agent.inReplyToId !== undefined) {
       const original = await this.messages.findByHubSpotId(agent.inReplyToId);

@@ -8,6 +8,7 @@ import { ConversationEntity } from './conversation.entity';
 @Index('UQ_messages_idempotency_key', ['idempotencyKey'], { unique: true })
 @Index('UQ_messages_hubspot_message', ['hubspotMessageId'], { unique: true })
 @Index('IDX_messages_conversation_created', ['conversationId', 'createdAt'])
+@Index('IDX_messages_hubspot_thread', ['hubspotThreadId'])
 export class MessageEntity {
   @PrimaryColumn({
     name: 'id',

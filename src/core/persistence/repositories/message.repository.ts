@@ -172,6 +172,22 @@ export class MessageRepository {
     return row ? this.toDomain(row) : undefined;
   }
 
+  /**
+   * The conversation a HubSpot thread's messages belong to within an account, also for a thread
+   * the conversation has since left (the threading setting started a newer one).
+   */
+  async findConversationIdByThread(
+    accountId: string,
+    hubspotThreadId: string,
+  ): Promise<string | undefined> {
+    const row = await this.rows.findOne({
+      select: { conversationId: true },
+      where: { accountId, hubspotThreadId },
+      order: { createdAt: 'DESC' },
+    });
+    return row?.conversationId;
+  }
+
   async findByIdempotencyKey(idempotencyKey: string): Promise<StoredMessage | undefined> {
     const row = await this.rows.findOneBy({ idempotencyKey });
     return row ? this.toDomain(row) : undefined;

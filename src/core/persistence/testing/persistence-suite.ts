@@ -52,15 +52,20 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
       await db?.dispose();
     });
 
-    it('InitialSchema1764000000000 runs up with no drift from the entities, down, and up again', async () => {
+    it('the persistence migrations run up with no drift from the entities, down, and up again', async () => {
       const dataSource = new DataSource(db.options(own));
       await dataSource.initialize();
       try {
         const executed = await dataSource.runMigrations({ transaction: 'each' });
-        expect(executed.map((m) => m.name)).toEqual(['InitialSchema1764000000000']);
+        expect(executed.map((m) => m.name)).toEqual([
+          'InitialSchema1764000000000',
+          'MessagesByThread1764000003000',
+        ]);
         expect(await existingTables(dataSource, OWN_TABLES)).toEqual(OWN_TABLES);
         expect(await pendingSchemaChanges(dataSource)).toEqual([]);
 
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await pendingSchemaChanges(dataSource)).not.toEqual([]);
         await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await existingTables(dataSource, OWN_TABLES)).toEqual([]);
 
