@@ -27,7 +27,6 @@ import { DEFAULT_MESSAGES_PER_SECOND, type SmsSettings } from './sms.settings';
 
 export class SmsAdapter implements ChannelAdapter {
   readonly manifest = smsManifest;
-  private readonly receiving = new Map<string, AccountContext>();
   /** Webhooks of one account are handled one at a time (status ranks, opt-out records). */
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly limiter = new SegmentRateLimiter();
@@ -53,7 +52,6 @@ export class SmsAdapter implements ChannelAdapter {
   }
 
   async startReceiving(account: AccountContext): Promise<void> {
-    this.receiving.set(account.accountId, account);
     const inboundUrl = `${account.webhookUrl}/inbound`;
     try {
       const how = await this.provider.configureInbound(account.credentials, inboundUrl);
@@ -64,10 +62,7 @@ export class SmsAdapter implements ChannelAdapter {
       }
       account.logger.info('sms: receiving through webhook', { inboundUrl, configured: how });
     } catch (error) {
-      if (error instanceof InvalidCredentialsError) {
-        this.receiving.delete(account.accountId);
-        throw error;
-      }
+      if (error instanceof InvalidCredentialsError) throw error;
       account.logger.warn("sms: could not set the number's SMS URL", { error: String(error) });
       account.reportWarning(
         `Could not set the SMS webhook of the number: set it to POST ${inboundUrl}`,
@@ -75,9 +70,9 @@ export class SmsAdapter implements ChannelAdapter {
     }
   }
 
-  async stopReceiving(accountId: string): Promise<void> {
-    // The number keeps its SMS URL; webhooks for a stopped account are answered 503.
-    this.receiving.delete(accountId);
+  async stopReceiving(_accountId: string): Promise<void> {
+    // The number keeps its SMS URL. The gateway hands webhooks only of active accounts to the
+    // adapter, in whichever of its processes they arrive (Twilio does not retry a refused one).
   }
 
   async handleWebhook(
@@ -89,9 +84,6 @@ export class SmsAdapter implements ChannelAdapter {
     }
     if (request.method.toUpperCase() !== 'POST' && request.method.toUpperCase() !== 'GET') {
       return { status: 405 };
-    }
-    if (!this.receiving.has(account.accountId)) {
-      return { status: 503, body: 'not receiving for this account', contentType: 'text/plain' };
     }
     const outcome = await this.serialised(account.accountId, () => this.dispatch(account, request));
     if (outcome === 'not-found') return { status: 404 };
@@ -124,9 +116,8 @@ export class SmsAdapter implements ChannelAdapter {
     );
   }
 
-  async shutdown(): Promise<void> {
-    this.receiving.clear();
-  }
+  /** Nothing plugin-wide to release (no connections are kept). */
+  async shutdown(): Promise<void> {}
 
   private dispatch(
     account: AccountContext,

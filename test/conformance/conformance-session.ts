@@ -119,10 +119,13 @@ export class ConformanceSession<TSettings extends object, TAccount extends Harne
 
   async startReceiving(account: ConformanceAccount<TAccount>): Promise<void> {
     this.receiving.add(account.context.accountId);
+    this.relay.markActive(account.context.accountId);
     await this.adapter.startReceiving(account.context);
   }
 
+  /** Stops the account as the gateway does when it is deactivated (webhooks no longer routed). */
   async stopReceiving(account: ConformanceAccount<TAccount>): Promise<void> {
+    this.relay.markStopped(account.context.accountId);
     await this.adapter.stopReceiving(account.context.accountId);
     this.receiving.delete(account.context.accountId);
   }

@@ -1,7 +1,8 @@
 /**
  * Stands in for the gateway's webhook endpoint: an HTTP server on loopback that routes
  * `/adapters/<adapterId>/<accountId>[/sub/path]` to the adapter's handleWebhook, as the gateway
- * does, and records every request and answer.
+ * does, and records every request and answer. Like the gateway, it routes webhooks of active
+ * accounts only: one marked stopped (deactivated) is answered 404 without the adapter.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,7 @@ export interface RelayedWebhook {
 export class WebhookRelay {
   readonly received: RelayedWebhook[] = [];
   private readonly accounts = new Map<string, AccountContext>();
+  private readonly stopped = new Set<string>();
   private server?: Server;
 
   constructor(
@@ -58,6 +60,17 @@ export class WebhookRelay {
 
   register(account: AccountContext): void {
     this.accounts.set(account.accountId, account);
+    this.stopped.delete(account.accountId);
+  }
+
+  /** The account was stopped (deactivated): its webhooks no longer reach the adapter. */
+  markStopped(accountId: string): void {
+    this.stopped.add(accountId);
+  }
+
+  /** The account is active again. */
+  markActive(accountId: string): void {
+    this.stopped.delete(accountId);
   }
 
   /** The last request the adapter answered 2xx for this account. */
@@ -92,7 +105,7 @@ export class WebhookRelay {
       rawBody: await readBody(incoming),
     };
     const response: AdapterWebhookResponse =
-      account && adapter?.handleWebhook
+      account && !this.stopped.has(accountId) && adapter?.handleWebhook
         ? await adapter.handleWebhook(account, request)
         : { status: 404, body: 'no webhook handler for this account' };
     this.received.push({ accountId, request, response });

@@ -291,7 +291,7 @@ describe('SmsAdapter on the Twilio simulator', () => {
     expect(second).toEqual(first);
   });
 
-  it('answers 404 for unknown sub-paths and 503 when not receiving (signature still first)', async () => {
+  it('answers 404 for unknown sub-paths; handles webhooks also where it does not receive', async () => {
     const account = await receivingAccount();
     const url = `${account.context.webhookUrl}/other`;
     const params = { MessageSid: 'SM1', From: '+15550000001', To: account.platform.number };
@@ -310,11 +310,12 @@ describe('SmsAdapter on the Twilio simulator', () => {
       rawBody: Buffer.from(new URLSearchParams(params).toString()),
     });
     expect((await adapter.handleWebhook(account.context, signed(url, '/other'))).status).toBe(404);
+    // Another gateway process receives for the account (or this one stopped): Twilio does not
+    // retry a refused webhook, so any process handles it.
     await adapter.stopReceiving(account.context.accountId);
     const inbound = `${account.context.webhookUrl}/inbound`;
     expect((await adapter.handleWebhook(account.context, signed(inbound, '/inbound'))).status).toBe(
-      503,
+      200,
     );
-    expect(account.context.emitted).toEqual([]);
   });
 });
