@@ -30,6 +30,8 @@ export class MatrixInbound {
     const displayName = await this.rooms.displayName(roomId, event.sender);
     const message = mapMatrixEvent(event, { roomId, senderDisplayName: displayName });
     if (!message) return;
+    const isGroup = await this.rooms.isGroup(roomId);
+    if (isGroup !== undefined) message.conversation.isGroup = isGroup;
     this.throwIfStopped();
     await this.account.emit(message);
   }

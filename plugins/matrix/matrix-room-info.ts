@@ -1,8 +1,10 @@
 /**
- * What the receive loop remembers about rooms: member display names, which events the bot sent
- * (for read receipts), and encrypted rooms (refused once with a notice, persisted in state).
+ * What the receive loop remembers about rooms: member display names, whether a room is a group,
+ * which events the bot sent (for read receipts), and encrypted rooms (refused once with a notice,
+ * persisted in state).
  */
 import type { AccountContext } from '../../src/core/adapter';
+import { isRecord } from './matrix-errors';
 import { CLIENT_V3, seg, type MatrixHttpClient } from './matrix-http';
 import { txnIdFor } from './matrix-outbound';
 import type { MatrixEvent } from './matrix.types';
@@ -11,12 +13,14 @@ export const ENCRYPTED_NOTICE =
   'This support channel does not support end-to-end encrypted rooms yet, so messages here do not reach our team. Please message us from an unencrypted room (in Element: create a room or DM with encryption turned off).';
 
 const MAX_SENDERS = 10_000;
+const MAX_ROOMS = 10_000;
 
 export const encryptedRoomKey = (roomId: string): string => `encryptedRoom:${roomId}`;
 
 export class MatrixRoomInfo {
   private readonly names = new Map<string, string | undefined>();
   private readonly senders = new Map<string, string | undefined>();
+  private readonly groups = new Map<string, boolean>();
 
   constructor(
     private readonly account: AccountContext,
@@ -28,6 +32,8 @@ export class MatrixRoomInfo {
     if (event.type === 'm.room.member' && event.state_key) {
       const name = event.content.displayname;
       this.names.set(`${roomId}|${event.state_key}`, typeof name === 'string' ? name : undefined);
+      // Someone joined or left: whether the room is a group is asked again.
+      this.groups.delete(roomId);
     }
     if (event.event_id) this.remember(event.event_id, event.sender);
   }
@@ -58,6 +64,26 @@ export class MatrixRoomInfo {
       }
     }
     return this.names.get(key);
+  }
+
+  /**
+   * Whether more people than the bot and one customer are in the room (their messages then carry
+   * the sender's name for agents); undefined when the homeserver cannot tell.
+   */
+  async isGroup(roomId: string): Promise<boolean | undefined> {
+    if (!this.groups.has(roomId)) {
+      try {
+        const members = await this.client.json<{ joined?: unknown }>({
+          path: `${CLIENT_V3}/rooms/${seg(roomId)}/joined_members`,
+        });
+        if (!isRecord(members.joined)) return undefined;
+        if (this.groups.size >= MAX_ROOMS) this.groups.clear();
+        this.groups.set(roomId, Object.keys(members.joined).length > 2);
+      } catch {
+        return undefined;
+      }
+    }
+    return this.groups.get(roomId);
   }
 
   async sentByBot(roomId: string, eventId: string): Promise<boolean> {

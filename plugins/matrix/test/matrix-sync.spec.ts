@@ -68,6 +68,30 @@ describe('Matrix receive loop (bot mode)', () => {
     expect(context.logger.entries.some((e) => e.message.includes('sync failed'))).toBe(true);
   });
 
+  it('marks a room as a group once a second customer joined it', async () => {
+    const env = await matrixTestEnv(sim);
+    const adapter = env.adapter();
+    const context = env.context();
+    await adapter.startReceiving(context);
+    env.sim.sendText(env.roomId, env.customer, 'just us');
+    const direct = await context.waitForEvent(hasText('just us'), { timeoutMs: 3000 });
+    const colleague = env.sim.createUser({
+      user: `${env.customer.slice(1).split(':')[0]}-colleague`,
+    }).userId;
+    env.sim.join(env.roomId, colleague);
+    env.sim.sendText(env.roomId, colleague, 'me too');
+    const group = await context.waitForEvent(hasText('me too'), { timeoutMs: 3000 });
+    await adapter.stopReceiving(context.accountId);
+    expect(direct.type === 'message' && direct.conversation).toEqual({
+      externalId: env.roomId,
+      isGroup: false,
+    });
+    expect(group.type === 'message' && group.conversation).toEqual({
+      externalId: env.roomId,
+      isGroup: true,
+    });
+  });
+
   it("skips the bot's own messages and stops cleanly", async () => {
     const env = await matrixTestEnv(sim);
     const adapter = env.adapter();
