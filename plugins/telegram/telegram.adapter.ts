@@ -239,7 +239,9 @@ export class TelegramAdapter implements ChannelAdapter {
   private modeOf(account: AccountContext): TelegramReceiveMode {
     const override = account.settings.mode;
     if (override === 'webhook' || override === 'polling') return override;
-    return this.context.settings.mode ?? 'webhook';
+    // Telegram delivers webhooks over HTTPS only: without an https PUBLIC_URL, poll.
+    const fallback = /^https:/i.test(this.context.publicUrl) ? 'webhook' : 'polling';
+    return this.context.settings.mode ?? fallback;
   }
 
   private accountApi(account: AccountContext): Api {

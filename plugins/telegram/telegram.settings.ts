@@ -6,7 +6,10 @@ import { IsIn, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
 export type TelegramReceiveMode = 'webhook' | 'polling';
 
 export class TelegramSettings {
-  /** How updates arrive: a webhook at the account's webhook URL (default) or getUpdates polling. */
+  /**
+   * How updates arrive: a webhook at the account's webhook URL or getUpdates polling. Default:
+   * webhook when PUBLIC_URL is https (Telegram's requirement), polling otherwise.
+   */
   @IsOptional()
   @IsIn(['webhook', 'polling'])
   mode?: TelegramReceiveMode;

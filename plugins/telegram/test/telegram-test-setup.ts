@@ -16,7 +16,8 @@ export function createAdapter(
   settings: Partial<TelegramSettings> = {},
 ): TelegramAdapter {
   return new TelegramAdapter({
-    settings: { apiRoot: sim.baseUrl, ...settings },
+    // The simulator takes http webhooks on loopback; the plugin's default would poll here.
+    settings: { apiRoot: sim.baseUrl, mode: 'webhook', ...settings },
     publicUrl: 'http://127.0.0.1:1',
     logger: new RecordingLogger(),
   });
