@@ -33,7 +33,9 @@ export function textContents(message: OutboundMessage, maxTextLength: number): C
   const text = message.text.trim() !== '' ? message.text : html ? htmlToText(html) : '';
   if (text.trim() === '') return [];
   const parts = splitText(text, maxTextLength);
-  if (parts.length === 1 && html && Array.from(html).length <= maxTextLength * 2) {
+  // HTML without markup says nothing the body does not: such a reply goes as plain text.
+  const formatted = /<[a-z]/i.test(html);
+  if (parts.length === 1 && formatted && Array.from(html).length <= maxTextLength * 2) {
     return [{ msgtype: 'm.text', body: text, format: HTML_FORMAT, formatted_body: html }];
   }
   return parts.map((body) => ({ msgtype: 'm.text', body }));

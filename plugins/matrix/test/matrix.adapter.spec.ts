@@ -83,6 +83,22 @@ describe('Matrix adapter', () => {
       });
     });
 
+    it('sends a reply whose HTML has no markup as plain text', async () => {
+      const env = await matrixTestEnv(sim);
+      const adapter = env.adapter();
+      await adapter.send(env.context(), {
+        idempotencyKey: 'plain-1',
+        conversation: { externalId: env.roomId },
+        text: 'a < b',
+        html: 'a &lt; b',
+        attachments: [],
+      });
+      expect(sim.sentByGateway(env.roomId)[0].event.content).toEqual({
+        msgtype: 'm.text',
+        body: 'a < b',
+      });
+    });
+
     it('maps 429, 5xx and M_FORBIDDEN to RateLimited, Retryable and Permanent errors', async () => {
       const env = await matrixTestEnv(sim);
       const adapter = env.adapter();
