@@ -136,7 +136,11 @@ export class MatrixAppserviceReceiver {
       this.account.logger.info('matrix: joined a room on invite', { roomId });
     } catch (error) {
       this.account.logger.warn('matrix: could not join a room', { roomId, error: String(error) });
+      return;
     }
+    // The room's earlier state is never pushed (the bot was not in it yet): an encrypted room
+    // is refused right away, before the customer writes messages nobody can read.
+    if (await this.rooms.isEncrypted(roomId)) await this.rooms.refuseEncrypted(roomId);
   }
 }
 

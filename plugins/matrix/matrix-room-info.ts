@@ -4,7 +4,7 @@
  * persisted in state).
  */
 import type { AccountContext } from '../../src/core/adapter';
-import { isRecord } from './matrix-errors';
+import { isRecord, MatrixApiError } from './matrix-errors';
 import { CLIENT_V3, seg, type MatrixHttpClient } from './matrix-http';
 import { txnIdFor } from './matrix-outbound';
 import type { MatrixEvent } from './matrix.types';
@@ -98,6 +98,24 @@ export class MatrixRoomInfo {
       }
     }
     return this.senders.get(eventId) === this.userId;
+  }
+
+  /** Whether the room has `m.room.encryption` state (asked of the homeserver). */
+  async isEncrypted(roomId: string): Promise<boolean> {
+    try {
+      await this.client.json({
+        path: `${CLIENT_V3}/rooms/${seg(roomId)}/state/m.room.encryption`,
+      });
+      return true;
+    } catch (error) {
+      if (!(error instanceof MatrixApiError && error.errcode === 'M_NOT_FOUND')) {
+        this.account.logger.warn('matrix: could not read whether a room is encrypted', {
+          roomId,
+          error: String(error),
+        });
+      }
+      return false;
+    }
   }
 
   /** Posts the "encrypted rooms are not supported" notice once per room and warns the operator. */

@@ -8,6 +8,7 @@ import {
 } from '../../../test/conformance';
 import { startMatrixSimulator, type MatrixSimulator } from '../../../test/simulators/matrix';
 import { DONE_TXNS_KEY } from '../matrix-appservice';
+import { ENCRYPTED_NOTICE } from '../matrix-room-info';
 import { MatrixAdapter } from '../matrix.adapter';
 import { MatrixSettings } from '../matrix.settings';
 
@@ -115,6 +116,22 @@ describe('Matrix adapter, appservice mode', () => {
     expect(read).toMatchObject({ externalMessageIds });
     expect(context.emitted.filter((e) => e.type === 'read')).toHaveLength(1);
     expect(context.emitted.filter(hasText('hi from the agent'))).toHaveLength(0);
+  });
+
+  it('refuses an encrypted room as soon as it joined it (its earlier state is never pushed)', async () => {
+    const encrypted = sim.createRoom({
+      creator: customer,
+      isDirect: true,
+      invite: [BOT],
+      encrypted: true,
+    }).roomId;
+    const notice = await sim.waitForEvent(
+      encrypted,
+      (e) => e.event.sender === BOT && e.event.type === 'm.room.message',
+      3000,
+    );
+    expect(notice.event.content).toEqual({ msgtype: 'm.notice', body: ENCRYPTED_NOTICE });
+    expect(context.warnings.some((warning) => warning.includes(encrypted))).toBe(true);
   });
 
   it('a repeated txnId is acknowledged without emitting again', async () => {
