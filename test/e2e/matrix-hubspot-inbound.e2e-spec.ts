@@ -383,6 +383,15 @@ describe('Matrix bot mode -> HubSpot: customer messages', () => {
       'after the restart',
     ]);
     // The re-read batch really went through the gateway again and was dropped as a duplicate.
+    expect(
+      world.gateway
+        .logs()
+        .filter(
+          (line) =>
+            line.msg === 'dropped a redelivered platform event' &&
+            line.eventId === seen.event.event_id,
+        ),
+    ).toHaveLength(1);
     const syncs = world.matrix
       .requests({ path: '/sync$' })
       .filter((r) => new URLSearchParams(r.query).get('since') === rewound);

@@ -128,6 +128,8 @@ describe('HubSpot -> Matrix bot mode: agent replies and their status', () => {
     const uploaded = await Promise.all(
       files.map((file) => uploadToHubSpot(world, file.name, file.mime, file.bytes)),
     );
+    // The media repository fails once: the reply is retried whole, without duplicate events.
+    world.matrix.addFault({ kind: 'error', operationId: 'uploadContent', status: 502, count: 1 });
     const id = await agentReplies(world, threadId, {
       text: 'Here are the files',
       fileIds: uploaded.map((file) => file.id),
@@ -153,6 +155,12 @@ describe('HubSpot -> Matrix bot mode: agent replies and their status', () => {
       expect(media?.bytes?.equals(file.bytes)).toBe(true);
     });
     expect(await externalIds(id)).toEqual(sent.map((e) => e.event.event_id));
+    expect(
+      world.matrix.requests({ path: '^/_matrix/media/v3/upload$' }).map((r) => r.status)[0],
+    ).toBe(502);
+    expect(world.sim.state.messages.get(id)?.statusHistory.map((h) => h.status.statusType)).toEqual(
+      ['SENT'],
+    );
   });
 
   it('replies with a reply relation to the message the agent replied to', async () => {
