@@ -26,8 +26,10 @@ import { openTelegramFile } from './telegram-files';
 import { DEFAULT_API_ROOT } from './telegram-limits';
 import { MediaGroupBuffer } from './telegram-media-groups';
 import { TelegramPoller } from './telegram-poller';
+import { DEFAULT_TELEGRAM_RATE_LIMITS, TelegramRateLimiter } from './telegram-rate-limiter';
 import { SendJournal } from './telegram-send-journal';
 import { TelegramSender } from './telegram-sender';
+import { throttleSends } from './telegram-throttle';
 import { ALLOWED_UPDATES } from './telegram-updates';
 import {
   parseUpdate,
@@ -248,13 +250,26 @@ export class TelegramAdapter implements ChannelAdapter {
     return this.api(tokenOf(account));
   }
 
+  /** One grammY Api per bot, its sends throttled to the bot's flood limits. */
   private api(token: string): Api {
     let api = this.apis.get(token);
     if (!api) {
       api = new Api(token, { apiRoot: this.apiRoot });
+      api.config.use(throttleSends(this.newLimiter()));
       this.apis.set(token, api);
     }
     return api;
+  }
+
+  private newLimiter(): TelegramRateLimiter {
+    const settings = this.context.settings;
+    return new TelegramRateLimiter({
+      ...DEFAULT_TELEGRAM_RATE_LIMITS,
+      botPerSecond: settings.botMessagesPerSecond ?? DEFAULT_TELEGRAM_RATE_LIMITS.botPerSecond,
+      chatPerSecond: settings.chatMessagesPerSecond ?? DEFAULT_TELEGRAM_RATE_LIMITS.chatPerSecond,
+      groupPerMinute:
+        settings.groupMessagesPerMinute ?? DEFAULT_TELEGRAM_RATE_LIMITS.groupPerMinute,
+    });
   }
 }
 

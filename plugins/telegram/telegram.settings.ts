@@ -1,7 +1,7 @@
 /**
  * Settings of the `adapters.telegram` config section.
  */
-import { IsIn, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsUrl, Max, Min } from 'class-validator';
 
 export type TelegramReceiveMode = 'webhook' | 'polling';
 
@@ -39,4 +39,28 @@ export class TelegramSettings {
   @Min(50)
   @Max(10_000)
   mediaGroupWaitMs?: number;
+
+  /**
+   * Flood limits the adapter keeps per bot so that sends wait for their slot instead of hitting
+   * 429s. Defaults are Telegram's published ones: 30 messages/s per bot, 1/s per chat, 20/minute
+   * per group. Lower them to stay clear of Telegram's own; raise `botMessagesPerSecond` only with
+   * paid broadcasts.
+   */
+  @IsOptional()
+  @IsNumber()
+  @Min(0.1)
+  @Max(1000)
+  botMessagesPerSecond?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0.01)
+  @Max(100)
+  chatMessagesPerSecond?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0.1)
+  @Max(6000)
+  groupMessagesPerMinute?: number;
 }

@@ -39,7 +39,7 @@ describe('Telegram adapter across gateway processes', () => {
   let sim: TelegramSimulator;
   const adapters: TelegramAdapter[] = [];
   const process = () => {
-    const adapter = createAdapter(sim, { mediaGroupWaitMs: 200 });
+    const adapter = createAdapter(sim, { mediaGroupWaitMs: 400 });
     adapters.push(adapter);
     return adapter;
   };
@@ -87,7 +87,7 @@ describe('Telegram adapter across gateway processes', () => {
     await new Promise((done) => setTimeout(done, 120));
     await standby.handleWebhook(other, webhook(secret, albumItem(12, chatId, 102)));
     await until(() => context.emitted.length + other.emitted.length >= 1, 3000);
-    await new Promise((done) => setTimeout(done, 400));
+    await new Promise((done) => setTimeout(done, 600));
     const events = [...context.emitted, ...other.emitted] as InboundMessageEvent[];
     // Either process may emit it; a second emission would carry the same id (deduplicated).
     expect(new Set(events.map((event) => event.eventId)).size).toBe(1);
@@ -97,8 +97,10 @@ describe('Telegram adapter across gateway processes', () => {
     // A redelivered item is dropped; a genuinely late one becomes its own message.
     await standby.handleWebhook(other, webhook(secret, albumItem(11, chatId, 101)));
     await receiver.handleWebhook(context, webhook(secret, albumItem(13, chatId, 103, 'late')));
+    const all = () => [...context.emitted, ...other.emitted];
+    await until(() => all().length > events.length, 3000);
     await new Promise((done) => setTimeout(done, 500));
-    const later = [...context.emitted, ...other.emitted].slice(events.length);
+    const later = all().slice(events.length);
     expect(later).toMatchObject([{ text: 'late', eventId: expect.stringMatching(/:13$/) }]);
     await receiver.stopReceiving(context.accountId);
   });

@@ -7,6 +7,7 @@ import {
 } from '../../../test/conformance';
 import type { TelegramSimulator } from '../../../test/simulators/telegram';
 import { TelegramAdapter } from '../telegram.adapter';
+import { UNLIMITED } from './telegram-conformance.harness';
 import type { TelegramSettings } from '../telegram.settings';
 
 let sequence = 0;
@@ -17,7 +18,8 @@ export function createAdapter(
 ): TelegramAdapter {
   return new TelegramAdapter({
     // The simulator takes http webhooks on loopback; the plugin's default would poll here.
-    settings: { apiRoot: sim.baseUrl, mode: 'webhook', ...settings },
+    // Flood limits lifted too (the specs' simulators have theirs off) unless `settings` set them.
+    settings: { apiRoot: sim.baseUrl, mode: 'webhook', ...UNLIMITED, ...settings },
     publicUrl: 'http://127.0.0.1:1',
     logger: new RecordingLogger(),
   });

@@ -177,7 +177,7 @@ describe('TelegramAdapter', () => {
     });
 
     it('maps blocked, rate-limited and failing Telegram to the gateway errors', async () => {
-      const { token, chatId, userId, context } = await createBotAccount(sim);
+      const { token, chatId, context } = await createBotAccount(sim);
       await sim.addFault({ token, kind: 'error', status: 429, retry_after: 7, count: 1 });
       const limited = await adapter
         .send(context, outbound(chatId, { text: 'x' }))
@@ -185,21 +185,23 @@ describe('TelegramAdapter', () => {
       expect(limited).toBeInstanceOf(RateLimitedError);
       expect((limited as RateLimitedError).retryAfterMs).toBe(7000);
 
-      await sim.addFault({ token, kind: 'error', status: 502, count: 1 });
+      // The 429 paused that bot for 7 s (Telegram penalises all its calls): go on with another.
+      const other = await createBotAccount(sim);
+      await sim.addFault({ token: other.token, kind: 'error', status: 502, count: 1 });
       const failing = await adapter
-        .send(context, outbound(chatId, { text: 'x' }))
+        .send(other.context, outbound(other.chatId, { text: 'x' }))
         .catch((e: unknown) => e);
       expect(failing).toBeInstanceOf(RetryableError);
 
-      await sim.blockBot(token, userId);
+      await sim.blockBot(other.token, other.userId);
       const blocked = await adapter
-        .send(context, outbound(chatId, { text: 'x' }))
+        .send(other.context, outbound(other.chatId, { text: 'x' }))
         .catch((e: unknown) => e);
       expect(blocked).toBeInstanceOf(PermanentError);
       expect((blocked as PermanentError).reason).toBe('The customer blocked the Telegram bot');
 
       const missing = await adapter
-        .send(context, outbound(777, { text: 'x' }))
+        .send(other.context, outbound(777, { text: 'x' }))
         .catch((e: unknown) => e);
       expect((missing as PermanentError).reason).toMatch(/chat not found/);
     });

@@ -18,6 +18,9 @@ describe(TelegramSettings.name, () => {
         pollingTimeoutSeconds: 30,
         pollingRetryDelayMs: 3000,
         mediaGroupWaitMs: 800,
+        botMessagesPerSecond: 30,
+        chatMessagesPerSecond: 1,
+        groupMessagesPerMinute: 20,
       }),
     ).toEqual([]);
   });
@@ -29,8 +32,16 @@ describe(TelegramSettings.name, () => {
         apiRoot: 'api.telegram.org',
         pollingTimeoutSeconds: 90,
         mediaGroupWaitMs: 'soon',
+        botMessagesPerSecond: 0,
         colour: 'blue',
       }).sort(),
-    ).toEqual(['apiRoot', 'colour', 'mediaGroupWaitMs', 'mode', 'pollingTimeoutSeconds']);
+    ).toEqual([
+      'apiRoot',
+      'botMessagesPerSecond',
+      'colour',
+      'mediaGroupWaitMs',
+      'mode',
+      'pollingTimeoutSeconds',
+    ]);
   });
 });
