@@ -1,0 +1,193 @@
+/**
+ * SMS (Twilio) end to end behind a reverse proxy, at the default long-code rate: webhooks signed
+ * over the public URL, opt-out keywords (STOP & co. shown to the agent, replies FAILED "recipient
+ * opted out"), START/HELP, and the per-number sending rate throttling without loss.
+ */
+import twilio from 'twilio';
+import { helpDeskInboxId } from '../support/hubspot-world';
+import type { MessageRecord } from '../simulators/twilio';
+import {
+  agentReplies,
+  type ConnectedSms,
+  connectSmsAccount,
+  customerTexts,
+  hubSpotMessage,
+  published,
+  type SmsHubSpotWorld,
+  startSmsHubSpotWorld,
+  statusIs,
+} from './sms-hubspot.world';
+
+jest.setTimeout(120_000);
+
+const OPTED_OUT = 'recipient opted out';
+
+describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending rate', () => {
+  let world: SmsHubSpotWorld;
+  let sms: ConnectedSms;
+  let customerSequence = 0;
+
+  const newCustomer = () => {
+    const number = `+1555022${String(++customerSequence).padStart(4, '0')}`;
+    world.twilio.setDestination({ number, behavior: 'deliver' });
+    return number;
+  };
+
+  /** The customer texts `body`; resolves the HubSpot message and Twilio's automatic replies. */
+  const customerSays = async (from: string, body: string, to: ConnectedSms = sms) => {
+    const result = await customerTexts(world, to, { body, from });
+    const stored = await published(world, to.account.id, result.message.sid);
+    return {
+      threadId: stored.hubspotThreadId ?? '',
+      message: hubSpotMessage(world, stored.hubspotMessageId),
+      replies: result.replies,
+      delivery: result.delivery,
+    };
+  };
+
+  const twilioMessagesTo = (number: string): MessageRecord[] =>
+    world.twilio
+      .messages({ to: number })
+      .filter((m) => m.direction === 'outbound-api')
+      .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
+
+  const createRequestsTo = (number: string) =>
+    world.twilio
+      .requests()
+      .filter(
+        (r) =>
+          r.method === 'POST' &&
+          r.path.endsWith('/Messages.json') &&
+          (r.body as Record<string, unknown> | null)?.To === number,
+      );
+
+  const failureOf = async (id: string) =>
+    (await statusIs(world, id, 'FAILED')).status?.failureDetails?.errorMessage;
+
+  beforeAll(async () => {
+    // Default sending rate: 1 segment per second per number (a US long code), 10 s burst.
+    world = await startSmsHubSpotWorld({ messagesPerSecond: 1, behindProxyPrefix: '/gw' });
+    sms = await connectSmsAccount(world, { inboxId: helpDeskInboxId(world) });
+  });
+
+  afterAll(() => world?.close());
+
+  it('Twilio signs the public URL and reaches the gateway through the proxy, both ways', async () => {
+    // The proxy serves the gateway under /gw and strips it: Twilio calls (and signs) that URL.
+    expect(world.publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/gw$/);
+    const webhookUrl = `${world.publicUrl}/adapters/sms/${sms.account.id}`;
+    const customer = newCustomer();
+    const { threadId, delivery } = await customerSays(customer, 'Hello through the proxy');
+    expect(delivery).toMatchObject({
+      url: `${webhookUrl}/inbound`,
+      responseStatus: 200,
+    });
+    // Status callbacks go to the public URL too, and are accepted.
+    const id = await agentReplies(world, threadId, { text: 'Hello back' });
+    await statusIs(world, id, 'SENT');
+    const [reply] = twilioMessagesTo(customer);
+    expect(reply.statusCallback).toBe(`${webhookUrl}/status`);
+    await world.twilio.waitForStatus(reply.sid, 'delivered');
+    expect(world.twilio.statusCallbacks(reply.sid).map((d) => d.responseStatus)).toEqual([
+      200, 200, 200,
+    ]);
+
+    // The same request signed over the local URL (what the gateway sees) is refused.
+    const local = `${world.gateway.url}/adapters/sms/${sms.account.id}/inbound`;
+    const params = delivery?.params ?? {};
+    const response = await fetch(local, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(
+          sms.platform.authToken,
+          local,
+          params,
+        ),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('STOP is shown to the agent; replies then end FAILED "recipient opted out" without Twilio; START re-subscribes', async () => {
+    const customer = newCustomer();
+    const { threadId } = await customerSays(customer, 'Where is my parcel?');
+    const stop = await customerSays(customer, 'STOP');
+    expect(stop.message).toMatchObject({ direction: 'INCOMING', text: 'STOP' });
+    expect(stop.threadId).toBe(threadId);
+    // Twilio confirmed the opt-out to the customer itself.
+    expect(stop.replies.map((r) => r.body)).toEqual([expect.stringContaining('unsubscribed')]);
+
+    const refused = await agentReplies(world, threadId, { text: 'Your parcel is on its way' });
+    expect(await failureOf(refused)).toBe(OPTED_OUT);
+    expect(createRequestsTo(customer)).toEqual([]);
+
+    const start = await customerSays(customer, 'start');
+    expect(start.message.text).toBe('start');
+    const again = await agentReplies(world, threadId, { text: 'Welcome back' });
+    await statusIs(world, again, 'SENT');
+    expect(twilioMessagesTo(customer).map((m) => m.body)).toEqual(['Welcome back']);
+  });
+
+  it('UNSUBSCRIBE, CANCEL, END and QUIT opt out too (any case, surrounding spaces); HELP does not', async () => {
+    for (const keyword of ['UNSUBSCRIBE', 'cancel', ' End ', 'QUIT']) {
+      const customer = newCustomer();
+      const { threadId, message } = await customerSays(customer, keyword);
+      expect(message.text.trim()).toBe(keyword.trim());
+      const id = await agentReplies(world, threadId, { text: `reply to ${keyword}` });
+      expect(await failureOf(id)).toBe(OPTED_OUT);
+      expect(createRequestsTo(customer)).toEqual([]);
+    }
+    const customer = newCustomer();
+    const help = await customerSays(customer, 'HELP');
+    expect(help.message.text).toBe('HELP');
+    expect(help.replies).toHaveLength(1);
+    const id = await agentReplies(world, help.threadId, { text: 'How can we help?' });
+    await statusIs(world, id, 'SENT');
+  });
+
+  it('an opt-out Twilio knows from elsewhere (21610) fails the reply and is remembered', async () => {
+    const customer = newCustomer();
+    const { threadId } = await customerSays(customer, 'hi');
+    // The customer opted out of this number through another path (Twilio's record only).
+    world.twilio.addOptOut(sms.platform.number, customer);
+    const first = await agentReplies(world, threadId, { text: 'one' });
+    expect(await failureOf(first)).toBe(OPTED_OUT);
+    expect(createRequestsTo(customer).map((r) => [r.status, r.errorCode])).toEqual([[400, 21610]]);
+    const second = await agentReplies(world, threadId, { text: 'two' });
+    expect(await failureOf(second)).toBe(OPTED_OUT);
+    expect(createRequestsTo(customer)).toHaveLength(1);
+  });
+
+  it('holds replies beyond the number’s rate (1 segment/s) and sends every one, in order', async () => {
+    // A number of its own: the rate is per sender.
+    const own = await connectSmsAccount(world, { inboxId: helpDeskInboxId(world) });
+    const customer = own.platform.customer;
+    const { threadId } = await customerSays(customer, 'tell me everything', own);
+    // 1600 GSM-7 characters are 11 segments: more than the 10 s burst of a long code.
+    const long = 'x'.repeat(1600);
+    const ids = [await agentReplies(world, threadId, { text: long })];
+    for (const text of ['second', 'third']) ids.push(await agentReplies(world, threadId, { text }));
+    for (const id of ids) await statusIs(world, id, 'SENT');
+
+    const sent = twilioMessagesTo(customer);
+    expect(sent.map((m) => m.body)).toEqual([long, 'second', 'third']);
+    expect(sent.map((m) => m.numSegments)).toEqual([11, 1, 1]);
+    // Each short reply waited for the bucket to refill (1 segment per second).
+    const gaps = sent
+      .slice(1)
+      .map((m, i) => m.dateCreated.getTime() - sent[i].dateCreated.getTime());
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
+    const held = world.gateway
+      .logs()
+      .filter((line) => line.msg === 'agent message not sent yet; will retry')
+      .map((line) => line.hubspotMessage);
+    expect(held).toEqual(expect.arrayContaining([ids[1], ids[2]]));
+    for (const id of ids) {
+      expect(hubSpotMessage(world, id).statusHistory.map((h) => h.status.statusType)).toEqual([
+        'SENT',
+      ]);
+    }
+  });
+});
