@@ -23,7 +23,12 @@ import { sendSms } from './sms-sender';
 import { handleInboundWebhook, handleStatusWebhook, type WebhookOutcome } from './sms-webhooks';
 import { smsManifest } from './sms.manifest';
 import { mediaFileName } from './sms.mapper';
-import { DEFAULT_MESSAGES_PER_SECOND, type SmsSettings } from './sms.settings';
+import {
+  ACCOUNT_RATE_SETTING,
+  accountMessagesPerSecond,
+  DEFAULT_MESSAGES_PER_SECOND,
+  type SmsSettings,
+} from './sms.settings';
 
 export class SmsAdapter implements ChannelAdapter {
   readonly manifest = smsManifest;
@@ -107,8 +112,16 @@ export class SmsAdapter implements ChannelAdapter {
   }
 
   send(account: AccountContext, message: OutboundMessage): Promise<SendResult> {
+    // An account's own rate (its number is toll-free, a short code...) before the plugin's.
+    const own = accountMessagesPerSecond(account.settings);
+    if (own === undefined && account.settings[ACCOUNT_RATE_SETTING] !== undefined) {
+      account.logger.warn('sms: invalid account setting ignored', {
+        setting: ACCOUNT_RATE_SETTING,
+        value: account.settings[ACCOUNT_RATE_SETTING],
+      });
+    }
     const messagesPerSecond =
-      this.context.settings.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
+      own ?? this.context.settings.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
     return sendSms(
       { provider: this.provider, limiter: this.limiter, messagesPerSecond },
       account,

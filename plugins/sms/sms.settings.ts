@@ -8,6 +8,8 @@ export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
 
 /** US/CA long code: 1 segment per second (Twilio's sender queue rate). */
 export const DEFAULT_MESSAGES_PER_SECOND = 1;
+const MIN_MESSAGES_PER_SECOND = 0.01;
+const MAX_MESSAGES_PER_SECOND = 10000;
 
 export class SmsSettings {
   /** The SMS provider; only Twilio so far. */
@@ -29,7 +31,26 @@ export class SmsSettings {
    */
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0.01)
-  @Max(10000)
+  @Min(MIN_MESSAGES_PER_SECOND)
+  @Max(MAX_MESSAGES_PER_SECOND)
   messagesPerSecond?: number;
+}
+
+/** The key of an account's own sending rate in its settings (a toll-free or short-code number). */
+export const ACCOUNT_RATE_SETTING = 'messagesPerSecond';
+
+/**
+ * The sending rate an account asks for in its own settings, when it is a valid rate (the same
+ * bounds as `messagesPerSecond`); undefined when it sets none or an invalid one.
+ */
+export function accountMessagesPerSecond(
+  settings: Readonly<Record<string, unknown>>,
+): number | undefined {
+  const value = settings[ACCOUNT_RATE_SETTING];
+  return typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= MIN_MESSAGES_PER_SECOND &&
+    value <= MAX_MESSAGES_PER_SECOND
+    ? value
+    : undefined;
 }

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { SmsSettings } from '../sms.settings';
+import { accountMessagesPerSecond, SmsSettings } from '../sms.settings';
 
 async function problems(raw: Record<string, unknown>): Promise<string[]> {
   const errors = await validate(plainToInstance(SmsSettings, raw), {
@@ -27,5 +27,14 @@ describe('SmsSettings', () => {
     expect(await problems({ apiBaseUrl: 'api.twilio.com' })).toEqual(['apiBaseUrl']);
     expect(await problems({ messagesPerSecond: 0 })).toEqual(['messagesPerSecond']);
     expect(await problems({ authToken: 'x' })).toEqual(['authToken']);
+  });
+
+  it('reads an account’s own rate from its settings, within the same bounds', () => {
+    expect(accountMessagesPerSecond({ messagesPerSecond: 3 })).toBe(3);
+    expect(accountMessagesPerSecond({ messagesPerSecond: 0.5, threading: {} })).toBe(0.5);
+    expect(accountMessagesPerSecond({})).toBeUndefined();
+    for (const invalid of [0, -1, 20000, Number.NaN, '3', null]) {
+      expect(accountMessagesPerSecond({ messagesPerSecond: invalid })).toBeUndefined();
+    }
   });
 });
