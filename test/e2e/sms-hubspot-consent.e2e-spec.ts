@@ -1,9 +1,11 @@
 /**
  * SMS (Twilio) end to end behind a reverse proxy, at the default long-code rate: webhooks signed
  * over the public URL, opt-out keywords (STOP & co. shown to the agent, replies FAILED "recipient
- * opted out"), START/HELP, and the per-number sending rate throttling without loss.
+ * opted out"), START/HELP, and the per-number sending rate (default and per account) throttling
+ * without loss.
  */
 import twilio from 'twilio';
+import { ChannelAccountRepository } from '../../src/core/persistence/repositories/channel-account.repository';
 import { helpDeskInboxId } from '../support/hubspot-world';
 import type { MessageRecord } from '../simulators/twilio';
 import {
@@ -21,6 +23,7 @@ import {
 jest.setTimeout(120_000);
 
 const OPTED_OUT = 'recipient opted out';
+const LONG = 'x'.repeat(1600);
 
 describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending rate', () => {
   let world: SmsHubSpotWorld;
@@ -61,12 +64,31 @@ describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending ra
           (r.body as Record<string, unknown> | null)?.To === number,
       );
 
+  /** A 1600-character reply (11 segments), then two short ones. */
+  const repliesInARow = async (threadId: string) => {
+    const ids: string[] = [];
+    for (const text of [LONG, 'second', 'third']) {
+      ids.push(await agentReplies(world, threadId, { text }));
+    }
+    return ids;
+  };
+
+  /** HubSpot ids of replies the gateway held back for a retry. */
+  const held = () =>
+    world.gateway
+      .logs()
+      .filter((line) => line.msg === 'agent message not sent yet; will retry')
+      .map((line) => String(line.hubspotMessage));
+
   const failureOf = async (id: string) =>
     (await statusIs(world, id, 'FAILED')).status?.failureDetails?.errorMessage;
 
   beforeAll(async () => {
     // Default sending rate: 1 segment per second per number (a US long code), 10 s burst.
-    world = await startSmsHubSpotWorld({ messagesPerSecond: 1, behindProxyPrefix: '/gw' });
+    world = await startSmsHubSpotWorld({
+      messagesPerSecond: 'plugin default',
+      behindProxyPrefix: '/gw',
+    });
     sms = await connectSmsAccount(world, { inboxId: helpDeskInboxId(world) });
   });
 
@@ -166,28 +188,37 @@ describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending ra
     const customer = own.platform.customer;
     const { threadId } = await customerSays(customer, 'tell me everything', own);
     // 1600 GSM-7 characters are 11 segments: more than the 10 s burst of a long code.
-    const long = 'x'.repeat(1600);
-    const ids = [await agentReplies(world, threadId, { text: long })];
-    for (const text of ['second', 'third']) ids.push(await agentReplies(world, threadId, { text }));
+    const ids = await repliesInARow(threadId);
     for (const id of ids) await statusIs(world, id, 'SENT');
 
     const sent = twilioMessagesTo(customer);
-    expect(sent.map((m) => m.body)).toEqual([long, 'second', 'third']);
+    expect(sent.map((m) => m.body)).toEqual([LONG, 'second', 'third']);
     expect(sent.map((m) => m.numSegments)).toEqual([11, 1, 1]);
-    // Each short reply waited for the bucket to refill (1 segment per second).
-    const gaps = sent
-      .slice(1)
-      .map((m, i) => m.dateCreated.getTime() - sent[i].dateCreated.getTime());
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
-    const held = world.gateway
-      .logs()
-      .filter((line) => line.msg === 'agent message not sent yet; will retry')
-      .map((line) => line.hubspotMessage);
-    expect(held).toEqual(expect.arrayContaining([ids[1], ids[2]]));
+    // 13 segments against a 10-segment burst refilled at 1 per second: the third reply could
+    // only go once the bucket had refilled for more than 2 s (it sends while not in debt).
+    const spread = sent[2].dateCreated.getTime() - sent[0].dateCreated.getTime();
+    expect(spread).toBeGreaterThanOrEqual(1900);
+    expect(held()).toEqual(expect.arrayContaining([ids[1], ids[2]]));
     for (const id of ids) {
       expect(hubSpotMessage(world, id).statusHistory.map((h) => h.status.statusType)).toEqual([
         'SENT',
       ]);
     }
+  });
+
+  it('an account’s own rate (a toll-free or short-code number) replaces the default', async () => {
+    const fast = await connectSmsAccount(world, { inboxId: helpDeskInboxId(world) });
+    const accounts = world.gateway.app.get(ChannelAccountRepository);
+    await accounts.updateSettings(fast.account.id, {
+      ...fast.account.settings,
+      messagesPerSecond: 100,
+    });
+    const customer = fast.platform.customer;
+    const { threadId } = await customerSays(customer, 'quick please', fast);
+    const ids = await repliesInARow(threadId);
+    for (const id of ids) await statusIs(world, id, 'SENT');
+    expect(twilioMessagesTo(customer).map((m) => m.body)).toEqual([LONG, 'second', 'third']);
+    // 13 segments fit into a 100/s number's burst: nothing was held.
+    expect(held().filter((id) => ids.includes(id))).toEqual([]);
   });
 });

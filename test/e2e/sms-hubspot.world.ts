@@ -37,8 +37,11 @@ export interface SmsHubSpotWorld extends HubSpotAdapterWorld {
 }
 
 export interface SmsWorldOptions {
-  /** `adapters.sms.messagesPerSecond` (default 1000: no throttling unless a test wants it). */
-  messagesPerSecond?: number;
+  /**
+   * `adapters.sms.messagesPerSecond` (default 1000: no throttling unless a test wants it);
+   * `'plugin default'` leaves it out (1, a long code).
+   */
+  messagesPerSecond?: number | 'plugin default';
   /**
    * Serve the gateway behind a reverse proxy under this path prefix (PUBLIC_URL is the proxy's
    * URL with it); Twilio and HubSpot call the proxy.
@@ -63,7 +66,9 @@ export async function startSmsHubSpotWorld(
         '  sms:',
         '    provider: twilio',
         `    apiBaseUrl: ${apiBaseUrl}`,
-        `    messagesPerSecond: ${options.messagesPerSecond ?? 1000}`,
+        ...(options.messagesPerSecond === 'plugin default'
+          ? []
+          : [`    messagesPerSecond: ${options.messagesPerSecond ?? 1000}`]),
         '',
       ].join('\n'),
       env: proxyUrl ? { PUBLIC_URL: proxyUrl } : undefined,
