@@ -30,8 +30,13 @@ const SEND_METHODS = new Set([
   'copyMessage',
 ]);
 
-/** Longest wait for a slot inside a call (a group allows one message per 3 s). */
-export const MAX_SLOT_WAIT_MS = 10_000;
+/**
+ * Longest wait for a slot inside a call: covers a private chat's next second and a group's next
+ * 3 s. Longer waits (a 429's pause, lowered limits) go back to the queue as RateLimitedError;
+ * shorter ones are cheaper here, since a job retried by the queue queues up behind every job
+ * that became ready meanwhile.
+ */
+export const MAX_SLOT_WAIT_MS = 5000;
 
 export function throttleSends(
   limiter: TelegramRateLimiter,
