@@ -194,11 +194,12 @@ describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending ra
     const sent = twilioMessagesTo(customer);
     expect(sent.map((m) => m.body)).toEqual([LONG, 'second', 'third']);
     expect(sent.map((m) => m.numSegments)).toEqual([11, 1, 1]);
-    // 13 segments against a 10-segment burst refilled at 1 per second: the third reply could
-    // only go once the bucket had refilled for more than 2 s (it sends while not in debt).
-    const spread = sent[2].dateCreated.getTime() - sent[0].dateCreated.getTime();
-    expect(spread).toBeGreaterThanOrEqual(1900);
-    expect(held()).toEqual(expect.arrayContaining([ids[1], ids[2]]));
+    // The bucket (10 segments of burst, refilled at 1 per second) lets a send through only while
+    // it is not in debt: after 11 segments the second reply waits until 1 s after the first,
+    // the third until 2 s after (whenever the agent's replies arrive). 100 ms for HTTP jitter.
+    const since = sent.map((m) => m.dateCreated.getTime() - sent[0].dateCreated.getTime());
+    expect(since[1]).toBeGreaterThanOrEqual(900);
+    expect(since[2]).toBeGreaterThanOrEqual(1900);
     for (const id of ids) {
       expect(hubSpotMessage(world, id).statusHistory.map((h) => h.status.statusType)).toEqual([
         'SENT',

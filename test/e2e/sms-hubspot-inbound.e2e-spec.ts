@@ -118,6 +118,39 @@ describe('SMS end to end, inbound: Twilio -> gateway -> HubSpot', () => {
     expect(await conversations.findByExternalId(sms.account.id, other)).toBeTruthy();
   });
 
+  it('a number typed with spaces and brackets is stored in E.164; each account has its own conversations', async () => {
+    const platform = await world.harness.createAccount();
+    const digits = platform.number.slice(1);
+    const typed = `+${digits.slice(0, 1)} (${digits.slice(1, 4)}) ${digits.slice(4, 7)}-${digits.slice(7)}`;
+    const second = await connectSmsAccount(world, {
+      inboxId: helpDeskInboxId(world),
+      platform: { ...platform, credentials: { ...platform.credentials, from: typed } },
+    });
+    expect(second.account.credentials.from).toBe(platform.number);
+    expect(world.sim.state.channelAccounts.get(second.hubspotId)?.deliveryIdentifier).toEqual({
+      type: 'HS_PHONE_NUMBER',
+      value: platform.number,
+    });
+    // The same customer writes to both numbers: two conversations, two threads.
+    const customer = sms.platform.customer;
+    const toFirst = await published(
+      world,
+      sms.account.id,
+      (await customerTexts(world, sms, { body: 'to the first number', from: customer })).message
+        .sid,
+    );
+    const toSecond = await published(
+      world,
+      second.account.id,
+      (await customerTexts(world, second, { body: 'to the second number', from: customer })).message
+        .sid,
+    );
+    expect(toSecond.hubspotThreadId).not.toBe(toFirst.hubspotThreadId);
+    expect(hubSpotMessage(world, toSecond.hubspotMessageId).channelAccountId).toBe(
+      second.hubspotId,
+    );
+  });
+
   it('publishes an MMS with every media type as HubSpot files with their bytes', async () => {
     const result = await customerTexts(world, sms, {
       body: 'Pictures of the damage',

@@ -4,6 +4,7 @@
  * Plain text from rich text, splitting, MMS from HubSpot's signed file URLs, refusals with
  * reasons, 429 retries.
  */
+import twilio from 'twilio';
 import { MessageRepository } from '../../src/core/persistence/repositories/message.repository';
 import type { MessageRecord } from '../simulators/twilio';
 import { helpDeskInboxId } from '../support/hubspot-world';
@@ -114,6 +115,40 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
       segments: 1,
       providerSegments: 1,
     });
+  });
+
+  it('a forged status callback is refused (401) and changes nothing in HubSpot', async () => {
+    const { number, threadId } = await customerOpens();
+    const id = await agentReplies(world, threadId, { text: 'genuine' });
+    await statusIs(world, id, 'SENT');
+    const [message] = twilioMessagesTo(number);
+    await world.twilio.waitForStatus(message.sid, 'delivered');
+    const url = message.statusCallback ?? '';
+    const params = {
+      MessageSid: message.sid,
+      SmsSid: message.sid,
+      AccountSid: sms.platform.accountSid,
+      From: sms.platform.number,
+      To: number,
+      MessageStatus: 'undelivered',
+      SmsStatus: 'undelivered',
+      ErrorCode: '30003',
+      ApiVersion: '2010-04-01',
+    };
+    const forged = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature('0'.repeat(32), url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(forged.status).toBe(401);
+    await world.sim.waitForWebhooks();
+    expect(hubSpotMessage(world, id).statusHistory.map((h) => h.status.statusType)).toEqual([
+      'SENT',
+    ]);
+    expect((await stored(id)).status).toBe('SENT');
   });
 
   it('splits only over 1600 characters, in order, and records each part’s segments', async () => {
