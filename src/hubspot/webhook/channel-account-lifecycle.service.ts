@@ -121,8 +121,10 @@ export class ChannelAccountLifecycleService implements OnModuleInit {
 
   private async remove(local: ChannelAccount, why: string): Promise<void> {
     if (local.status === 'deleted') return;
-    await this.supervisor.stopAccount(local.id);
+    // Deleted first: the supervisor's reconciliation must not pick the account up again while
+    // it is being stopped (adapters clean up with the context they got at start).
     await this.accounts.markDeleted(local.id);
+    await this.supervisor.stopAccount(local.id);
     this.logger.info({ account: local.id, why }, 'channel account deleted, credentials erased');
   }
 
