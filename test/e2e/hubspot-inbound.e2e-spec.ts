@@ -244,7 +244,7 @@ describe('Inbound pipeline: platform messages published to HubSpot', () => {
     const edit = await eventually(
       () =>
         [...world.sim.state.messages.values()].find(
-          (m) => m.text === '✏️ Edited: and another one, corrected',
+          (m) => m.text === '✏️ Edited: and another one, corrected\n> and another',
         ),
       20_000,
       'the edit',

@@ -353,7 +353,7 @@ describe('Telegram -> HubSpot (webhook mode)', () => {
       expect(incomingCount()).toBe(before + 1);
     });
 
-    it('maps replies to inReplyToId and publishes edits as new messages pointing at the original', async () => {
+    it('maps replies to inReplyToId and publishes edits as new messages quoting the original', async () => {
       const question = await world.telegram.injectMessage(bot.token, {
         chat_id: customer.chat.id,
         text: 'What are your opening hours?',
@@ -388,8 +388,10 @@ describe('Telegram -> HubSpot (webhook mode)', () => {
         'the edit in HubSpot',
       );
       expect(edit).toMatchObject({
-        text: '✏️ Edited: What are your opening hours in December?',
-        richText: '✏️ Edited: What are your opening hours in <i>December</i>?',
+        text: '✏️ Edited: What are your opening hours in December?\n> What are your opening hours?',
+        richText:
+          '✏️ Edited: What are your opening hours in <i>December</i>?' +
+          '<blockquote>What are your opening hours?</blockquote>',
         inReplyToId: original.hubspotMessageId,
         conversationsThreadId: original.hubspotThreadId,
       });

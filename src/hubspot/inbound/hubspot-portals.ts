@@ -8,7 +8,7 @@ import type { MessagesApi } from '../client/messages.api';
 
 /** The part of a portal's HubSpot API the inbound pipeline uses. */
 export interface InboundPortalApi {
-  messages: Pick<MessagesApi, 'publish'>;
+  messages: Pick<MessagesApi, 'publish' | 'get'>;
   files: Pick<FilesApi, 'uploadToChannelFolder'>;
   conversations: Pick<ConversationsApi, 'getThread'>;
   contacts: Pick<ContactsApi, 'findOneBy'>;

@@ -354,7 +354,24 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
       jobContext(),
     );
     expect(portal.published[2]).toMatchObject({
-      text: '✏️ Edited: original, fixed',
+      text: '✏️ Edited: original, fixed\n> original',
+      inReplyToId: originalId,
+    });
+    expect(portal.messageGets).toEqual([originalId]);
+    // HubSpot refusing the read: the edit still goes, without the quote.
+    portal.failures.get = [new PermanentError('HubSpot said no')];
+    await publisher.publish(
+      account,
+      message({
+        conversation: chat,
+        externalMessageId: original.externalMessageId,
+        editOf: { externalMessageId: original.externalMessageId },
+        text: 'original, fixed again',
+      }),
+      jobContext(),
+    );
+    expect(portal.published.at(-1)).toMatchObject({
+      text: '✏️ Edited: original, fixed again',
       inReplyToId: originalId,
     });
     // A reply to a message the gateway never saw goes without inReplyToId.
@@ -363,7 +380,7 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
       message({ conversation: chat, inReplyToExternalId: 'unknown' }),
       jobContext(),
     );
-    expect(portal.published[3]?.inReplyToId).toBeUndefined();
+    expect(portal.published.at(-1)?.inReplyToId).toBeUndefined();
   });
 
   it('associates the contact found by phone with the message that opens a thread', async () => {

@@ -154,12 +154,17 @@ export class InboundMessagePublisher {
           })
         : undefined;
     const inReplyToId = await this.inReplyToId(account, event, conversation, opensThread);
+    const quote =
+      event.editOf !== undefined && inReplyToId !== undefined
+        ? await this.originalText(portal, account, inReplyToId, job)
+        : undefined;
     const name = senderName(event.sender);
     const { text, richText } = composeMessageText({
       text: event.text,
       ...(event.html !== undefined && { html: event.html }),
       ...(conversation.isGroup && { groupSender: name }),
       edit: event.editOf !== undefined,
+      ...(quote !== undefined && { quote }),
       notes: prepared.notes,
     });
     return {
@@ -204,6 +209,29 @@ export class InboundMessagePublisher {
       return undefined;
     }
     return original.hubspotMessageId;
+  }
+
+  /**
+   * The text of the message an edit changes, as HubSpot has it (the gateway keeps no message
+   * texts). The edit matters more than the quote: only a retryable failure before the job's
+   * last attempt delays it; otherwise it is published without the quote.
+   */
+  private async originalText(
+    portal: InboundPortalApi,
+    account: PublishableAccount,
+    hubspotMessageId: string,
+    job: JobContext,
+  ): Promise<string | undefined> {
+    try {
+      return (await portal.messages.get(account.hubspotChannelId, hubspotMessageId)).text;
+    } catch (error) {
+      if (isRetryable(error) && job.attempt < job.maxAttempts) throw error;
+      this.logger.warn(
+        { account: account.id, hubspotMessage: hubspotMessageId, reason: reasonOf(error) },
+        'could not read the edited message from HubSpot; the edit goes without the quote',
+      );
+      return undefined;
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { composeMessageText } from './message-text';
+import { composeMessageText, MAX_QUOTE_LENGTH } from './message-text';
 
 describe('composeMessageText', () => {
   it('passes plain text and HTML through', () => {
@@ -21,6 +21,31 @@ describe('composeMessageText', () => {
         richText: '✏️ Edited: <i>new</i> words',
       },
     );
+  });
+
+  it('quotes the original under an edit, escaped in HTML and cut when long', () => {
+    expect(
+      composeMessageText({
+        text: 'new words',
+        html: '<i>new</i> words',
+        edit: true,
+        quote: 'old <words>\nsecond line',
+      }),
+    ).toEqual({
+      text: '✏️ Edited: new words\n> old <words>\n> second line',
+      richText:
+        '✏️ Edited: <i>new</i> words<blockquote>old &lt;words&gt;<br>second line</blockquote>',
+    });
+    const long = composeMessageText({ text: 'short', edit: true, quote: 'x'.repeat(400) });
+    expect(long.text).toBe(`✏️ Edited: short\n> ${'x'.repeat(MAX_QUOTE_LENGTH)}…`);
+    expect(composeMessageText({ text: 'fixed', edit: true, quote: ' ' })).toEqual({
+      text: '✏️ Edited: fixed',
+    });
+    expect(
+      composeMessageText({ text: 'fixed', groupSender: 'Ann', edit: true, quote: 'fxed' }),
+    ).toEqual({
+      text: 'Ann: ✏️ Edited: fixed\n> fxed',
+    });
   });
 
   it('puts the sender in front in group conversations, escaped in HTML', () => {

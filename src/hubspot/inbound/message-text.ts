@@ -7,6 +7,8 @@
 import { sanitizeCustomerHtml } from '../rich-text';
 
 export const EDIT_MARK = '✏️ Edited:';
+/** Longer originals are cut: the quote reminds the agent, the thread has the whole message. */
+export const MAX_QUOTE_LENGTH = 300;
 
 export interface MessageTextInput {
   text: string;
@@ -15,6 +17,8 @@ export interface MessageTextInput {
   groupSender?: string;
   /** The message is an edit of an earlier one. */
   edit?: boolean;
+  /** For an edit: the text of the message it changes, quoted under the new text. */
+  quote?: string;
   /** One line each, appended (e.g. "[attachment 'a.pdf' could not be transferred: too large]"). */
   notes?: string[];
 }
@@ -33,6 +37,13 @@ export function composeMessageText(input: MessageTextInput): MessageText {
   if (input.edit) {
     text = `${EDIT_MARK} ${text}`;
     if (html !== undefined) html = `${EDIT_MARK} ${html}`;
+    const quote = quoted(input.quote);
+    if (quote !== undefined) {
+      text = `${text}\n${quote.map((line) => `> ${line}`).join('\n')}`;
+      if (html !== undefined) {
+        html = `${html}<blockquote>${quote.map(escapeHtml).join('<br>')}</blockquote>`;
+      }
+    }
   }
   if (input.groupSender !== undefined) {
     text = `${input.groupSender}: ${text}`;
@@ -46,6 +57,17 @@ export function composeMessageText(input: MessageTextInput): MessageText {
     text: text.trim() === '' ? ' ' : text,
     ...(html !== undefined && { richText: html }),
   };
+}
+
+/** The original's lines, cut at MAX_QUOTE_LENGTH; undefined when there is nothing to quote. */
+function quoted(original: string | undefined): string[] | undefined {
+  const trimmed = original?.trim();
+  if (!trimmed) return undefined;
+  const cut =
+    trimmed.length > MAX_QUOTE_LENGTH
+      ? `${trimmed.slice(0, MAX_QUOTE_LENGTH).trimEnd()}…`
+      : trimmed;
+  return cut.split(/\r?\n/);
 }
 
 export function escapeHtml(value: string): string {

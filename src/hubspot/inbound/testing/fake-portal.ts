@@ -33,6 +33,8 @@ export class FakePortal implements InboundPortalApi {
     data: Buffer;
   }[] = [];
   readonly threadGets: { threadId: string; query: ThreadGetQuery }[] = [];
+  /** Ids of the messages read back (edits quote their original). */
+  readonly messageGets: string[] = [];
   readonly searches: { property: string; value: string }[] = [];
   readonly threads = new Map<string, FakeThread>();
   /** Contact ids by `property=value`. */
@@ -43,7 +45,7 @@ export class FakePortal implements InboundPortalApi {
   readonly lostAnswers: Error[] = [];
   /** Errors the next calls of an API throw, one per call in order (undefined: that call works). */
   readonly failures: Partial<
-    Record<'publish' | 'upload' | 'getThread' | 'search', (Error | undefined)[]>
+    Record<'publish' | 'get' | 'upload' | 'getThread' | 'search', (Error | undefined)[]>
   > = {};
   private readonly idempotency = new Map<string, PublishedMessage>();
 
@@ -80,6 +82,13 @@ export class FakePortal implements InboundPortalApi {
       const lost = this.lostAnswers.shift();
       if (lost) throw lost;
       return answer;
+    },
+    get: async (_channelId: string, messageId: string): Promise<PublishedMessage> => {
+      this.messageGets.push(messageId);
+      this.fail('get');
+      const found = this.answers.find((answer) => answer.id === messageId);
+      if (!found) throw new Error(`no message ${messageId}`);
+      return found;
     },
   };
 
