@@ -13,6 +13,7 @@ import { BullJobQueue } from './bull/bull-job-queue';
 import { EmbeddedJobQueue } from './embedded/embedded-job-queue';
 import { JobQueue } from './job-queue';
 import type { QueueObserver } from './queue-observer';
+import { queueDataSource } from './queue-data-source';
 import type { QueueDriverOptions } from './queue-options';
 
 /** Optional provider of the observer (the metrics module provides it, globally). */
@@ -83,17 +84,6 @@ export class QueueLifecycle implements OnApplicationBootstrap, BeforeApplication
 }
 
 const QUEUE_DATA_SOURCE = Symbol('QUEUE_DATA_SOURCE');
-
-/**
- * TypeORM's SQLite driver has one connection: a transaction opened by the queue's group commit
- * would swallow (and on rollback, undo) any repository write issued meanwhile. On SQLite the
- * queue therefore gets a connection of its own to the same WAL database, and the busy timeout
- * serialises the two writers. PostgreSQL pools connections, so there the DataSource is shared.
- */
-async function queueDataSource(dataSource: DataSource): Promise<DataSource> {
-  if (dataSource.options.type !== 'sqlite') return dataSource;
-  return new DataSource({ ...dataSource.options, migrationsRun: false }).initialize();
-}
 
 /** Closes the queue's own SQLite connection (the queue has stopped by then). */
 @Injectable()

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../persistence/database-options';
+import { ProcessedEventRepository } from '../persistence/repositories/processed-event.repository';
+import { EmbeddedJobQueue } from './embedded/embedded-job-queue';
+import { queueDataSource } from './queue-data-source';
+
+jest.setTimeout(60_000);
+
+describe('queueDataSource on SQLite', () => {
+  let dir: string;
+  let shared: DataSource;
+  let own: DataSource;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'queue-data-source-'));
+    shared = await new DataSource(
+      buildDataSourceOptions(`sqlite:${join(dir, 'gateway.sqlite')}`),
+    ).initialize();
+    own = await queueDataSource(shared);
+  });
+
+  afterAll(async () => {
+    await own?.destroy();
+    await shared?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is a second connection to the same database', () => {
+    expect(own).not.toBe(shared);
+    expect(own.options).toMatchObject({ type: 'sqlite', database: shared.options.database });
+  });
+
+  it('keeps both writers moving when many jobs write through the shared connection at once', async () => {
+    // The inbound pipeline's shape: 64 handlers at once, each writing through the shared
+    // connection while the queue commits enqueues and completions on its own.
+    const queue = new EmbeddedJobQueue(own);
+    const processed = new ProcessedEventRepository(shared);
+    const jobs = 1_000;
+    let slowestMs = 0;
+    let completed = 0;
+    let resolveAll!: () => void;
+    const all = new Promise<void>((resolve) => (resolveAll = resolve));
+    queue.registerHandler<{ n: number }>(
+      'writes',
+      async ({ n }) => {
+        const begun = Date.now();
+        // A read, then writes, as the inbound processor does per message.
+        await processed.isProcessed('test', `event-${n}`);
+        await processed.markProcessed('test', `event-${n}`);
+        await processed.forget('test', `event-${n}`);
+        await processed.markProcessed('test', `event-${n}`);
+        slowestMs = Math.max(slowestMs, Date.now() - begun);
+        if (++completed === jobs) resolveAll();
+      },
+      { concurrency: 64 },
+    );
+    await queue.start();
+    await Promise.all(
+      Array.from({ length: jobs }, (_, n) =>
+        queue.enqueue('writes', { n }, { orderingKey: `lane-${n % 100}` }),
+      ),
+    );
+    await all;
+    await queue.stop();
+    // A stalled writer waits out SQLite's busy timeout (5 s), and again after each retry.
+    expect(slowestMs).toBeLessThan(4_000);
+    expect(await processed.isProcessed('test', `event-${jobs - 1}`)).toBe(true);
+  });
+});
