@@ -10,7 +10,7 @@
  * it). An album remembers which updates it carried for an hour: a redelivered item is dropped,
  * a genuinely late one goes out as a message of its own instead of being lost.
  */
-import type { AccountContext } from '../../src/core/adapter';
+import type { AccountContext, InboundMessageEvent } from '../../src/core/adapter';
 import type { Message } from 'grammy/types';
 import { KeyedLock } from './account-lock';
 import { mapTelegramMessage, mergeAlbum, telegramEventId } from './telegram.mapper';
@@ -48,6 +48,8 @@ export class MediaGroupBuffer {
     private readonly account: AccountContext,
     private readonly botId: string,
     private readonly waitMs: number,
+    /** Hands an album's event on (the adapter's emit, which maps migrated chats). */
+    private readonly emit: (event: InboundMessageEvent) => Promise<void>,
   ) {}
 
   /** Stores an album item; the group's event follows `waitMs` after its last item. */
@@ -118,10 +120,10 @@ export class MediaGroupBuffer {
     });
     if (album.emitted === undefined) {
       const merged = mergeAlbum(events, albumEventId(this.botId, key));
-      if (merged) await this.account.emit(merged);
+      if (merged) await this.emit(merged);
     } else {
       // Came after the album went out: each its own message rather than lost.
-      for (const event of events) await this.account.emit(event);
+      for (const event of events) await this.emit(event);
     }
     const sent = album.items.map((item) => item.updateId);
     const now = Date.now();

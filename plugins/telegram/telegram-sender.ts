@@ -55,11 +55,15 @@ export class TelegramSender {
         ids.push(...recorded);
         continue;
       }
-      const reply: ReplyParameters | undefined =
-        ids.length === 0 && replyTo
+      // Message ids are per chat: a message of the group before its migration to a supergroup
+      // is not in the supergroup, and its number there would quote some other message.
+      const replyIn = (chatId: number): ReplyParameters | undefined =>
+        ids.length === 0 && replyTo?.chatId === chatId
           ? { message_id: replyTo.messageId, allow_sending_without_reply: true }
           : undefined;
-      const sent = await this.withRecovery(target, (chatId) => this.sendStep(chatId, step, reply));
+      const sent = await this.withRecovery(target, (chatId) =>
+        this.sendStep(chatId, step, replyIn(chatId)),
+      );
       const stepIds = sent.map((m) => telegramMessageId(m.chat.id, m.message_id));
       await this.journal.record(message.idempotencyKey, index, stepIds);
       ids.push(...stepIds);

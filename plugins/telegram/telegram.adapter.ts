@@ -14,13 +14,14 @@ import {
   type ChannelAdapter,
   type Credentials,
   type InboundBinaryAttachment,
+  type InboundMessageEvent,
   type OutboundMessage,
   type PluginContext,
   type SendResult,
   type StopReceivingOptions,
 } from '../../src/core/adapter';
 import { KeyedLock } from './account-lock';
-import { rememberMigration } from './telegram-chat-migrations';
+import { inOriginalConversation, migrationOf, rememberMigration } from './telegram-chat-migrations';
 import { mapTelegramError, telegramCall } from './telegram-errors';
 import { openTelegramFile } from './telegram-files';
 import { DEFAULT_API_ROOT } from './telegram-limits';
@@ -207,6 +208,7 @@ export class TelegramAdapter implements ChannelAdapter {
       account,
       botIdOf(account),
       this.context.settings.mediaGroupWaitMs ?? 800,
+      (event) => emitMessage(account, event),
     );
   }
 
@@ -214,12 +216,13 @@ export class TelegramAdapter implements ChannelAdapter {
   private async handleUpdate(entry: Receiving, update: Update): Promise<void> {
     const { account } = entry;
     const carried = messageOf(update);
-    if (carried?.message.migrate_to_chat_id !== undefined) {
-      await rememberMigration(
-        account.state,
-        carried.message.chat.id,
-        carried.message.migrate_to_chat_id,
-      );
+    const migration = carried && migrationOf(carried.message);
+    if (migration) {
+      // Stored before the update is acknowledged: Telegram sends a chat's updates one after
+      // another, and the supergroup's first one is this service message, so every customer
+      // message of the supergroup finds the migration known.
+      await rememberMigration(account.state, migration.from, migration.to);
+      account.logger.info('telegram: group migrated to a supergroup', { ...migration });
       return;
     }
     if (carried?.message.media_group_id !== undefined && !carried.edited) {
@@ -235,7 +238,7 @@ export class TelegramAdapter implements ChannelAdapter {
       return;
     }
     const event = mapTelegramUpdate(update, botIdOf(account));
-    if (event) await account.emit(event);
+    if (event) await emitMessage(account, event);
   }
 
   private modeOf(account: AccountContext): TelegramReceiveMode {
@@ -271,6 +274,11 @@ export class TelegramAdapter implements ChannelAdapter {
         settings.groupMessagesPerMinute ?? DEFAULT_TELEGRAM_RATE_LIMITS.groupPerMinute,
     });
   }
+}
+
+/** Emits a message event; a migrated supergroup's messages go on in the group's conversation. */
+async function emitMessage(account: AccountContext, event: InboundMessageEvent): Promise<void> {
+  await account.emit(await inOriginalConversation(account.state, event));
 }
 
 /** A request header by name, whatever case the HTTP layer kept. */
