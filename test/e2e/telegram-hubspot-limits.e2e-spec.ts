@@ -1,6 +1,7 @@
 /**
  * HubSpot -> Telegram end to end, limits and failures: Telegram's flood limits and 429s,
- * server errors, permanent refusals reaching the agent as FAILED, supergroup migrations.
+ * server errors, permanent refusals reaching the agent as FAILED, supergroup migrations (one
+ * HubSpot thread before and after, replies to the supergroup).
  */
 import { DEFAULT_RATE_LIMITS } from '../simulators/telegram/limits/rate-limiter';
 import type { TgChat, TgUser } from '../simulators/telegram';
@@ -168,5 +169,44 @@ describe('HubSpot -> Telegram: limits and failures', () => {
       await world.telegram.requests({ token: bot.token, method: 'sendMessage' })
     ).filter((r) => r.params.chat_id === group.id);
     expect(toOldGroup).toHaveLength(1);
+
+    // What the refused send taught goes for the way in too: the supergroup's messages continue
+    // the group's HubSpot thread.
+    const inSupergroup = await customerWrites(migration.chat, 'thanks, found it', member);
+    expect(inSupergroup.threadId).toBe(threadId);
+  });
+
+  it('continues the HubSpot thread of a group that Telegram upgrades to a supergroup', async () => {
+    const group = await world.telegram.createChat({ type: 'group', title: 'Suppliers' });
+    const member = await world.telegram.createUser({ first_name: 'Ada' });
+    const before = await customerWrites(group, 'hello from the group', member);
+
+    // The bot hears of the upgrade: a service message in the group and one in the supergroup.
+    const migration = await world.telegram.migrateChat(group.id, {
+      tokens: [bot.token],
+      from_id: member.id,
+    });
+    const supergroup = migration.chat;
+    const after = await customerWrites(supergroup, 'hello from the supergroup', member);
+    expect(after.threadId).toBe(before.threadId);
+
+    const reply = await world.agentReplies(before.threadId, { text: 'same thread, new chat' });
+    await world.statusIs(reply, 'SENT');
+    expect((await sentTo(supergroup.id)).map((s) => textOf(s))).toEqual(['same thread, new chat']);
+    // Known from the service messages: no send to the old group was even tried.
+    const toOldGroup = (
+      await world.telegram.requests({ token: bot.token, method: 'sendMessage' })
+    ).filter((r) => r.params.chat_id === group.id);
+    expect(toOldGroup).toEqual([]);
+
+    // One thread holding the conversation, the service messages not in it.
+    const thread = [...world.sim.state.messages.values()].filter(
+      (m) => m.conversationsThreadId === before.threadId,
+    );
+    expect(thread.map((m) => [m.direction, m.text])).toEqual([
+      ['INCOMING', 'Ada: hello from the group'],
+      ['INCOMING', 'Ada: hello from the supergroup'],
+      ['OUTGOING', 'same thread, new chat'],
+    ]);
   });
 });
