@@ -66,6 +66,45 @@ describe(HubSpotTokenManager.name, () => {
     expect(oauth.refreshCalls).toBe(0);
   });
 
+  it('keeps the token in memory: one read of the store until it is due for refresh', async () => {
+    const loads = jest.spyOn(store, 'load');
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => sut.getAccessToken('42')));
+    expect(new Set(tokens)).toEqual(new Set(['stored']));
+    await sut.getAccessToken('42');
+    expect(loads).toHaveBeenCalledTimes(1);
+    now += 25 * 60_000 + 1;
+    await expect(sut.getAccessToken('42')).resolves.toBe('access-1');
+    await expect(sut.getAccessToken('42')).resolves.toBe('access-1');
+    expect(oauth.refreshCalls).toBe(1);
+    const readsSoFar = loads.mock.calls.length;
+    await sut.getAccessToken('42');
+    expect(loads).toHaveBeenCalledTimes(readsSoFar);
+  });
+
+  it('drops a token HubSpot rejected and takes the one another process stored meanwhile', async () => {
+    await sut.getAccessToken('42');
+    await store.save('42', {
+      accessToken: 'from-another-process',
+      refreshToken: 'r',
+      expiresAt: new Date(now + 30 * 60_000),
+    });
+    // Still valid at HubSpot until it expires, so the cached one is used...
+    await expect(sut.getAccessToken('42')).resolves.toBe('stored');
+    // ...until HubSpot rejects it.
+    await expect(sut.refreshAfterRejection('42', 'stored')).resolves.toBe('from-another-process');
+    await expect(sut.getAccessToken('42')).resolves.toBe('from-another-process');
+    expect(oauth.refreshCalls).toBe(0);
+  });
+
+  it('forgets the token of an install found broken', async () => {
+    await sut.getAccessToken('42');
+    await store.markBroken('42', 'uninstalled');
+    await expect(sut.refreshAfterRejection('42', 'stored')).rejects.toBeInstanceOf(
+      HubSpotInstallBrokenError,
+    );
+    await expect(sut.getAccessToken('42')).rejects.toBeInstanceOf(HubSpotInstallBrokenError);
+  });
+
   it('refreshes five minutes before expiry, once for many concurrent callers', async () => {
     now += 25 * 60_000 + 1;
     const tokens = await Promise.all(Array.from({ length: 10 }, () => sut.getAccessToken('42')));

@@ -21,15 +21,28 @@ export interface InstalledPortal {
   expiresAt: Date;
 }
 
+/** A portal's access token as this process last read or obtained it. */
+interface CachedToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
 /**
  * Access tokens per portal: hands out the stored token while it is fresh, refreshes it
  * `refreshSkewMs` before it expires and once after a 401, and never refreshes one portal twice at
  * the same time: concurrent callers in a process share one refresh (SingleFlight); processes
  * share a lock (RedisRefreshLock) and re-read the stored token once they hold it, so a refresh
  * done by another process is reused. A rejected refresh token marks the install broken.
+ *
+ * The token is kept in memory until it is due for refresh: reading it from the store decrypts it,
+ * which on every HubSpot call cost a database read per message. A token another process replaced
+ * stays valid at HubSpot until it expires; one HubSpot rejects (401, uninstall) is dropped by
+ * `refreshAfterRejection`, which goes back to the store.
  */
 export class HubSpotTokenManager implements AccessTokenProvider {
   private readonly flights = new SingleFlight<string>();
+  private readonly loads = new SingleFlight<StoredInstall>();
+  private readonly cache = new Map<string, CachedToken>();
   private readonly options: TokenManagerOptions;
   /** Refreshes this process performed (observability and tests). */
   refreshCount = 0;
@@ -45,12 +58,19 @@ export class HubSpotTokenManager implements AccessTokenProvider {
   }
 
   async getAccessToken(portalId: string): Promise<string> {
-    const install = await this.activeInstall(portalId);
-    if (!this.expiresSoon(install)) return install.accessToken;
+    const cached = this.cache.get(portalId);
+    if (cached && !this.isDue(cached.expiresAt)) return cached.accessToken;
+    // Concurrent misses (a burst after start-up or expiry) share one read of the store.
+    const install = await this.loads.run(portalId, () => this.activeInstall(portalId));
+    if (!this.expiresSoon(install)) {
+      this.remember(portalId, install.accessToken, install.expiresAt);
+      return install.accessToken;
+    }
     return this.refreshShared(portalId, undefined);
   }
 
   async refreshAfterRejection(portalId: string, rejectedToken: string): Promise<string> {
+    if (this.cache.get(portalId)?.accessToken === rejectedToken) this.cache.delete(portalId);
     return this.refreshShared(portalId, rejectedToken);
   }
 
@@ -75,6 +95,7 @@ export class HubSpotTokenManager implements AccessTokenProvider {
       expiresAt,
       scopes,
     });
+    this.remember(portalId, grant.accessToken, expiresAt);
     return { portalId, scopes, expiresAt };
   }
 
@@ -92,6 +113,7 @@ export class HubSpotTokenManager implements AccessTokenProvider {
     const install = await this.activeInstall(portalId);
     const replaced = rejectedToken !== undefined && install.accessToken !== rejectedToken;
     if (!this.expiresSoon(install) && (rejectedToken === undefined || replaced)) {
+      this.remember(portalId, install.accessToken, install.expiresAt);
       return install.accessToken;
     }
     let grant: TokenGrant;
@@ -103,32 +125,48 @@ export class HubSpotTokenManager implements AccessTokenProvider {
         const reason = `refresh token rejected by HubSpot: ${error.hubspotMessage}${
           error.correlationId ? ` (correlationId ${error.correlationId})` : ''
         }`;
+        this.cache.delete(portalId);
         await this.store.markBroken(portalId, reason);
         this.logger?.warn({ portalId, err: error }, 'HubSpot install marked broken');
         throw new HubSpotInstallBrokenError(portalId, reason, { cause: error });
       }
       throw error;
     }
+    const expiresAt = this.expiryOf(grant);
     await this.store.save(portalId, {
       accessToken: grant.accessToken,
       refreshToken: grant.refreshToken,
-      expiresAt: this.expiryOf(grant),
+      expiresAt,
     });
+    this.remember(portalId, grant.accessToken, expiresAt);
     this.logger?.debug({ portalId }, 'HubSpot access token refreshed');
     return grant.accessToken;
   }
 
   private async activeInstall(portalId: string): Promise<StoredInstall> {
     const install = await this.store.load(portalId);
-    if (!install) throw new HubSpotInstallBrokenError(portalId, 'the app is not installed');
+    if (!install) {
+      this.cache.delete(portalId);
+      throw new HubSpotInstallBrokenError(portalId, 'the app is not installed');
+    }
     if (install.status === 'broken') {
+      this.cache.delete(portalId);
       throw new HubSpotInstallBrokenError(portalId, install.brokenReason ?? 'install is broken');
     }
     return install;
   }
 
+  private remember(portalId: string, accessToken: string, expiresAt: Date): void {
+    this.cache.set(portalId, { accessToken, expiresAt: expiresAt.getTime() });
+  }
+
   private expiresSoon(install: StoredInstall): boolean {
-    return install.expiresAt.getTime() - this.options.refreshSkewMs <= this.options.now();
+    return this.isDue(install.expiresAt.getTime());
+  }
+
+  /** Due for refresh: within `refreshSkewMs` of its expiry. */
+  private isDue(expiresAt: number): boolean {
+    return expiresAt - this.options.refreshSkewMs <= this.options.now();
   }
 
   private expiryOf(grant: TokenGrant): Date {

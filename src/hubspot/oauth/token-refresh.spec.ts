@@ -28,10 +28,17 @@ describe('OAuth refresh against the simulator', () => {
   });
 
   it('refreshes an expired token exactly once for 10 parallel calls', async () => {
-    const { portalId } = await h.install();
-    const before = await h.store.load(portalId);
+    // Installed by another process: this one first reads the (expired) token from the store.
+    const created = h.sim.control.createPortal({ issueTokens: true });
+    const portalId = created.portalId;
     h.sim.control.expireAccessTokens({ portalId });
-    await h.store.save(portalId, { ...before!, expiresAt: new Date(Date.now() - 1000) });
+    await h.store.save(portalId, {
+      accessToken: created.accessToken!,
+      refreshToken: created.refreshToken!,
+      expiresAt: new Date(Date.now() - 1000),
+      scopes: created.scopes,
+    });
+    const before = await h.store.load(portalId);
     const since = h.sim.requests().length;
 
     const pages = await Promise.all(

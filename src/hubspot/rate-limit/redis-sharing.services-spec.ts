@@ -147,14 +147,16 @@ describe('HubSpot client state shared through Redis', () => {
           ),
         );
       }
-      const created = sim.control.createPortal();
-      const { portalId } = await kits[0].tokens.exchangeCode(
-        created.authorizationCode,
-        created.redirectUri,
-      );
-      const stored = await store.load(portalId);
-      await store.save(portalId, { ...stored!, expiresAt: new Date(Date.now() - 1_000) });
+      // Installed earlier: both processes first read the (expired) token from the database.
+      const created = sim.control.createPortal({ issueTokens: true });
+      const portalId = created.portalId;
       sim.control.expireAccessTokens({ portalId });
+      await store.save(portalId, {
+        accessToken: created.accessToken!,
+        refreshToken: created.refreshToken!,
+        expiresAt: new Date(Date.now() - 1_000),
+        scopes: created.scopes,
+      });
       const since = sim.requests().length;
 
       const pages = await Promise.all(
