@@ -30,31 +30,61 @@ export function classifyKeyword(body: string, optOutType?: string): KeywordType 
   return KEYWORDS[body.trim().toUpperCase()];
 }
 
-export interface OptOutRecord {
+/**
+ * The customer's last consent change. A START is kept too (`optedOut: false`): with several
+ * gateway processes a STOP and a START may be handled at the same time, and only a kept time
+ * lets the later message win whatever the order of handling.
+ */
+export interface ConsentRecord {
+  /** What changed it: the keyword as sent (`STOP`, `UNSUBSCRIBE`, `START`...) or `21610`. */
   keyword: string;
+  /** The message's time at the provider, or when the provider answered 21610 (ISO 8601). */
   at: string;
+  /** Absent in records written before START records were kept: those were all opt-outs. */
+  optedOut?: boolean;
 }
 
 const key = (customer: string) => `optout:${customer}`;
+
+const optedOut = (record: ConsentRecord | undefined): boolean =>
+  record !== undefined && record.optedOut !== false;
+
+/** Whether `next` replaces `current`: it is not older (equal times: the one handled last). */
+function supersedes(next: ConsentRecord, current: ConsentRecord | undefined): boolean {
+  if (!current) return true;
+  const nextTime = Date.parse(next.at);
+  const currentTime = Date.parse(current.at);
+  if (Number.isNaN(currentTime)) return true;
+  if (Number.isNaN(nextTime)) return false;
+  return nextTime >= currentTime;
+}
 
 export class OptOutRegistry {
   constructor(private readonly state: AccountStateStore) {}
 
   async isOptedOut(customer: string): Promise<boolean> {
-    return (await this.state.get<OptOutRecord>(key(customer))) !== undefined;
+    return optedOut(await this.state.get<ConsentRecord>(key(customer)));
   }
 
-  /** Records a STOP / clears on START; HELP changes nothing. */
+  /** Records a STOP or a START unless a later one is recorded already; HELP changes nothing. */
   async apply(customer: string, keyword: KeywordType, body: string, at: string): Promise<void> {
-    if (keyword === 'STOP') {
-      await this.state.set<OptOutRecord>(key(customer), { keyword: body.trim().toUpperCase(), at });
-    } else if (keyword === 'START') {
-      await this.state.delete(key(customer));
-    }
+    if (keyword === 'HELP') return;
+    await this.record(customer, {
+      keyword: body.trim().toUpperCase() || keyword,
+      at,
+      optedOut: keyword === 'STOP',
+    });
   }
 
   /** Twilio said 21610: the customer opted out without us seeing the keyword. */
   async markOptedOut(customer: string, at: string): Promise<void> {
-    await this.state.set<OptOutRecord>(key(customer), { keyword: '21610', at });
+    await this.record(customer, { keyword: '21610', at, optedOut: true });
+  }
+
+  /** Atomic across gateway processes: the later of two concurrent changes wins. */
+  private async record(customer: string, next: ConsentRecord): Promise<void> {
+    await this.state.update<ConsentRecord>(key(customer), (current) =>
+      supersedes(next, current) ? next : current,
+    );
   }
 }

@@ -26,7 +26,11 @@ export interface SmsSenderOptions {
   messagesPerSecond: number;
 }
 
-/** Part SIDs of split messages, so that a retry after a partial failure skips sent parts. */
+/**
+ * Part SIDs of split messages, so that a retry after a partial failure skips sent parts. Written
+ * once per part by the one attempt of the reply that is running (the outbound queue runs a reply's
+ * attempts one after another), so a plain `set` loses nothing.
+ */
 const partKey = (key: string) => `sent:${key}`;
 
 export async function sendSms(

@@ -2,17 +2,21 @@
  * What the adapter does with a verified provider webhook: inbound SMS/MMS (opt-out keywords
  * recorded, the message emitted) and status callbacks (monotonic, one event per gateway status).
  */
-import type {
-  AccountContext,
-  AdapterWebhookRequest,
-  DeliveryStatusEvent,
-} from '../../src/core/adapter';
+import type { AccountContext, AdapterWebhookRequest } from '../../src/core/adapter';
+import {
+  claimStatus,
+  recordedStatus,
+  releaseStatus,
+  type GatewayStatus,
+  type StatusRecord,
+} from './delivery-status-record';
 import { classifyKeyword, OptOutRegistry } from './opt-out';
 import type { SmsProvider } from './providers/sms-provider';
 import {
   gatewayStatusOf,
   mapInboundSms,
   mapReadReceipt,
+  mapReassertedStatus,
   mapStatus,
   STATUS_RANK,
 } from './sms.mapper';
@@ -38,8 +42,6 @@ export async function handleInboundWebhook(
   return 'handled';
 }
 
-const rankKey = (messageId: string) => `status:${messageId}`;
-
 export async function handleStatusWebhook(
   provider: SmsProvider,
   account: AccountContext,
@@ -49,12 +51,27 @@ export async function handleStatusWebhook(
   if (!update) return 'malformed';
   const status = gatewayStatusOf(update);
   if (!status) return 'ignored';
-  const reached =
-    (await account.state.get<DeliveryStatusEvent['status']>(rankKey(update.messageId))) ??
-    undefined;
-  if (reached && STATUS_RANK[reached] >= STATUS_RANK[status]) return 'ignored';
-  await account.emit(mapStatus(provider.name, update, status));
-  if (status === 'READ') await account.emit(mapReadReceipt(provider.name, update));
+  const event = mapStatus(provider.name, update, status);
+  const record: StatusRecord = { status, at: event.timestamp };
+  if (event.reason !== undefined) record.reason = event.reason;
+  // Claimed before emitting: of several processes handling callbacks of this message at once,
+  // one emits each status, and a lower one arriving after a higher one is never emitted.
+  const claim = await claimStatus(account.state, update.messageId, record);
+  if (!claim) return 'ignored';
+  try {
+    await account.emit(event);
+    if (status === 'READ') await account.emit(mapReadReceipt(provider.name, update));
+  } catch (error) {
+    // Not stored: a redelivered callback may try again. The emit's error is the one to report.
+    await releaseStatus(account.state, update.messageId, status, claim.previous).catch(
+      (releaseError: unknown) =>
+        account.logger.warn('sms: status claim not released', {
+          messageId: update.messageId,
+          error: String(releaseError),
+        }),
+    );
+    throw error;
+  }
   if (status === 'FAILED') {
     account.logger.warn('sms: delivery failed', {
       messageId: update.messageId,
@@ -63,6 +80,24 @@ export async function handleStatusWebhook(
       reason: update.reason,
     });
   }
-  await account.state.set(rankKey(update.messageId), status);
+  await reassertHigherStatus(provider, account, update.messageId, status, update.at);
   return 'handled';
+}
+
+/**
+ * Another process may have claimed a higher status while this one emitted, and stored its event
+ * first: the gateway would then apply ours last and move the message back (a late SENT undoes
+ * FAILED). Emitting the higher status again after ours, under its own event id, keeps the last
+ * word with the highest status; when the order was right it only repeats it.
+ */
+async function reassertHigherStatus(
+  provider: SmsProvider,
+  account: AccountContext,
+  messageId: string,
+  emitted: GatewayStatus,
+  at: string,
+): Promise<void> {
+  const reached = await recordedStatus(account.state, messageId);
+  if (!reached || STATUS_RANK[reached.status] <= STATUS_RANK[emitted]) return;
+  await account.emit(mapReassertedStatus(provider.name, messageId, reached, emitted, at));
 }

@@ -88,6 +88,28 @@ export function mapStatus(
   return event;
 }
 
+/**
+ * A higher status emitted again after a lower one that another gateway process emitted late
+ * (sms-webhooks.ts): under its own event id, which the gateway does not drop as a redelivery.
+ */
+export function mapReassertedStatus(
+  provider: string,
+  messageId: string,
+  reached: { status: DeliveryStatusEvent['status']; at: string; reason?: string },
+  after: DeliveryStatusEvent['status'],
+  fallbackTime: string,
+): DeliveryStatusEvent {
+  const event: DeliveryStatusEvent = {
+    type: 'status',
+    eventId: `${provider}:${messageId}:${reached.status}:after-${after}`,
+    externalMessageId: messageId,
+    status: reached.status,
+    timestamp: reached.at || fallbackTime,
+  };
+  if (reached.status === 'FAILED') event.reason = reached.reason ?? 'message failed';
+  return event;
+}
+
 /** A `read` status also reads as a read receipt in the customer's conversation. */
 export function mapReadReceipt(provider: string, update: SmsStatusUpdate): ReadReceiptEvent {
   return {

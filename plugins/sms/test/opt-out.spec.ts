@@ -35,4 +35,24 @@ describe('opt-out keywords', () => {
     await registry.apply('+15550001', 'START', 'start', '2026-01-01T00:00:02Z');
     expect(await registry.isOptedOut('+15550001')).toBe(false);
   });
+
+  it('keeps the later change: an older STOP or START handled afterwards changes nothing', async () => {
+    const state = new InMemoryStateStore();
+    const registry = new OptOutRegistry(state);
+    await registry.apply('+15550001', 'START', 'Start', '2026-01-01T00:00:05Z');
+    await registry.apply('+15550001', 'STOP', 'stop', '2026-01-01T00:00:04Z');
+    expect(await registry.isOptedOut('+15550001')).toBe(false);
+    expect(await state.get('optout:+15550001')).toEqual({
+      keyword: 'START',
+      at: '2026-01-01T00:00:05Z',
+      optedOut: false,
+    });
+    // Equal times: the one handled last wins (one process handles an account's webhooks in
+    // Twilio's order; Twilio stamps messages to the second).
+    await registry.apply('+15550001', 'STOP', 'quit', '2026-01-01T00:00:05Z');
+    expect(await registry.isOptedOut('+15550001')).toBe(true);
+    await registry.markOptedOut('+15550002', '2026-01-01T00:00:09Z');
+    await registry.apply('+15550002', 'START', 'start', '2026-01-01T00:00:08Z');
+    expect(await registry.isOptedOut('+15550002')).toBe(true);
+  });
 });

@@ -5,6 +5,7 @@ import {
   gatewayStatusOf,
   mapInboundSms,
   mapReadReceipt,
+  mapReassertedStatus,
   mapStatus,
   mediaFileName,
 } from '../sms.mapper';
@@ -112,6 +113,26 @@ describe('status mapping', () => {
       conversation: { externalId: '+15558675310' },
       externalMessageIds: ['SM1'],
     });
+  });
+
+  it('a higher status said again after a lower one has its own event id and keeps its reason', () => {
+    const failed = {
+      status: 'FAILED' as const,
+      at: NOW.toISOString(),
+      reason: 'lost (Twilio 30005)',
+    };
+    expect(mapReassertedStatus('twilio', 'SM1', failed, 'SENT', 'later')).toEqual({
+      type: 'status',
+      eventId: 'twilio:SM1:FAILED:after-SENT',
+      externalMessageId: 'SM1',
+      status: 'FAILED',
+      reason: 'lost (Twilio 30005)',
+      timestamp: NOW.toISOString(),
+    });
+    // A record from before reasons were kept: no time, no reason.
+    expect(
+      mapReassertedStatus('twilio', 'SM1', { status: 'READ', at: '' }, 'FAILED', NOW.toISOString()),
+    ).toMatchObject({ eventId: 'twilio:SM1:READ:after-FAILED', timestamp: NOW.toISOString() });
   });
 
   it('unknown statuses are "other"', () => {
