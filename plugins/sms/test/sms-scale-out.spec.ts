@@ -151,12 +151,12 @@ class ProcessContext implements AccountContext {
     /** Every process's events in the order they were stored, as the gateway's queue has them. */
     private readonly stored: { process: number; event: InboundEvent }[],
     private readonly process: number,
-    /** How long storing an event takes (ms): a database insert, so that races get room. */
-    public storeTime: () => number,
+    /** Storing an event takes a while (a database insert), so that races get room. */
+    public beforeStore: () => Promise<void>,
   ) {}
 
   async emit(event: InboundEvent): Promise<void> {
-    await sleep(this.storeTime());
+    await this.beforeStore();
     this.stored.push({
       process: this.process,
       event: JSON.parse(JSON.stringify(event)) as InboundEvent,
@@ -211,7 +211,7 @@ describe('SmsAdapter in two processes sharing one account state', () => {
           state,
           stored,
           process,
-          () => Math.floor(delay() * 8),
+          () => sleep(Math.floor(delay() * 8)),
         ),
     );
   });
@@ -301,11 +301,19 @@ describe('SmsAdapter in two processes sharing one account state', () => {
 
   it('a SENT stored late by one process is followed by the FAILED another stored meanwhile', async () => {
     const sid = `SM${'b'.repeat(32)}`;
-    contexts[0].storeTime = () => 150;
-    contexts[1].storeTime = () => 0;
+    // Process 0 has claimed SENT and is storing its event when process 1 handles FAILED.
+    let storing!: () => void;
+    const reachedStore = new Promise<void>((resolve) => (storing = resolve));
+    let finish!: () => void;
+    const otherDone = new Promise<void>((resolve) => (finish = resolve));
+    contexts[0].beforeStore = () => {
+      storing();
+      return otherDone;
+    };
     const slowSent = adapters[0].handleWebhook(contexts[0], callback(sid, 'sent'));
-    await sleep(30);
+    await reachedStore;
     await adapters[1].handleWebhook(contexts[1], callback(sid, 'undelivered'));
+    finish();
     await slowSent;
     expect(stored.map((s) => [s.process, s.event.eventId])).toEqual([
       [1, `twilio:${sid}:FAILED`],
@@ -333,7 +341,7 @@ describe('SmsAdapter in two processes sharing one account state', () => {
       shared.stores[0],
       stored,
       0,
-      () => 0,
+      () => Promise.resolve(),
     );
     failing.emit = () => Promise.reject(new Error('database unavailable'));
     await expect(adapters[0].handleWebhook(failing, callback(sid, 'delivered'))).rejects.toThrow(
