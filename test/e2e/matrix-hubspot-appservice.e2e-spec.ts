@@ -149,7 +149,7 @@ describe('Matrix appservice mode <-> HubSpot', () => {
       inReplyToId: first.id,
     });
     expect(await inHubSpot(edit.event.event_id)).toMatchObject({
-      text: '✏️ Edited: Hello again',
+      text: expect.stringMatching(/^✏️ Edited: Hello again\n/),
       inReplyToId: first.id,
     });
 

@@ -211,7 +211,7 @@ describe('Matrix bot mode -> HubSpot: customer messages', () => {
       'Where is order #42?',
     );
     expect(await inHubSpot(edit.event.event_id)).toMatchObject({
-      text: '✏️ Edited: Where is order #42?',
+      text: expect.stringMatching(/^✏️ Edited: Where is order #42\?\n/),
       inReplyToId: original.id,
       conversationsThreadId: original.conversationsThreadId,
     });
