@@ -70,7 +70,14 @@ export async function startGatewayUnderTest(options: GatewayOptions): Promise<Ga
     ...env,
     ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
   });
+  let stopping = false;
+  void gateway.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    log(`gateway process exited unexpectedly (code ${code}, signal ${signal}):`);
+    log(`${gateway.stdout().split('\n').slice(-10).join('\n')}\n${gateway.stderr().slice(-3000)}`);
+  });
   const stop = async () => {
+    stopping = true;
     if (gateway.child.exitCode === null && gateway.child.signalCode === null) {
       gateway.child.kill('SIGTERM');
       const timer = setTimeout(() => gateway.child.kill('SIGKILL'), 15_000);
@@ -100,6 +107,7 @@ export async function startGatewayUnderTest(options: GatewayOptions): Promise<Ga
     log(`${options.accounts} Echo accounts connected through the popup and receiving`);
     return { url, process: gateway, echoAccountIds, stop };
   } catch (error) {
+    log(`gateway output (last lines):\n${gateway.stdout().split('\n').slice(-15).join('\n')}`);
     await stop();
     throw error;
   }
@@ -180,14 +188,12 @@ function decodeHtml(value: string): string {
 /** Waits until the gateway's /health shows `count` echo accounts receiving. */
 async function waitForReceiving(gatewayUrl: string, count: number): Promise<void> {
   const deadline = Date.now() + 60_000;
-  let receiving = 0;
+  let states: string[] = [];
   while (Date.now() < deadline) {
     const health = (await (await fetch(`${gatewayUrl}/health`)).json()) as GatewayHealth;
-    receiving = health.adapters
-      .flatMap((adapter) => adapter.accounts)
-      .filter((account) => account.state === 'receiving').length;
-    if (receiving >= count) return;
+    states = health.adapters.flatMap((adapter) => adapter.accounts).map((a) => a.state);
+    if (states.filter((state) => state === 'receiving').length >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`only ${receiving} of ${count} accounts are receiving after 60 s`);
+  throw new Error(`not all ${count} accounts are receiving after 60 s: ${states.join(', ')}`);
 }

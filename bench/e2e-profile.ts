@@ -16,12 +16,16 @@ const profileFile = (pid: number) => join(tmpdir(), `bench-e2e-gateway-${pid}.cp
 
 export function startProfiling(pid: number): void {
   rmSync(profileFile(pid), { force: true });
-  process.kill(pid, 'SIGUSR2');
+  process.kill(pid, 'SIGWINCH');
 }
 
 /** Stops the profiler, waits for its file and returns the hot spots as printable lines. */
 export async function stopProfiling(pid: number, top = 25): Promise<string> {
-  process.kill(pid, 'SIGUSR2');
+  try {
+    process.kill(pid, 'SIGWINCH');
+  } catch (error) {
+    return `profile: the gateway process is gone (${String(error)})`;
+  }
   const file = profileFile(pid);
   const deadline = Date.now() + 30_000;
   while (!existsSync(file) && Date.now() < deadline) {

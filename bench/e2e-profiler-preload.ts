@@ -1,9 +1,10 @@
 /**
  * Preloaded into the gateway process by bench:e2e with BENCH_PROFILE=1 (NODE_OPTIONS --require):
- * SIGUSR2 starts the V8 CPU profiler, the next SIGUSR2 stops it and writes the profile to
+ * SIGWINCH starts the V8 CPU profiler, the next SIGWINCH stops it and writes the profile to
  * `<tmpdir>/bench-e2e-gateway-<pid>.cpuprofile`. Only the measured phase is profiled, and the
  * file is written without the process having to exit (`--cpu-prof` writes only on a normal exit,
- * and the gateway re-raises SIGTERM after its graceful shutdown).
+ * and the gateway re-raises SIGTERM after its graceful shutdown). SIGWINCH because Nest's shutdown
+ * hooks take SIGUSR2, node's inspector SIGUSR1, and SIGWINCH is ignored when this is not loaded.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -19,7 +20,7 @@ function post(method: string, params: Record<string, unknown> = {}): Promise<unk
   );
 }
 
-process.on('SIGUSR2', () => {
+process.on('SIGWINCH', () => {
   const toggle = async () => {
     if (!profiling) {
       profiling = true;

@@ -16,7 +16,8 @@
  *
  * Run: `npm run bench:e2e` (env above, plus BENCH_WARMUP (1,000 messages per target, not
  * counted), BENCH_LOG_LEVEL (gateway LOG_LEVEL, default info), BENCH_ONLY=gateway|floor,
- * BENCH_PROFILE=1 to CPU-profile the gateway during its throughput run and print its hot spots).
+ * BENCH_PROFILE=1 to CPU-profile the gateway during its throughput run and print its hot spots,
+ * BENCH_GATEWAY_NODE_OPTIONS for experiments on the gateway process).
  * Prints its figures; a missed target is reported, the exit code is 0 unless the bench failed.
  */
 import { cpus } from 'node:os';
@@ -45,6 +46,15 @@ const PROFILE = process.env.BENCH_PROFILE === '1';
 const IDLE_MS = 20_000;
 const TARGET_RATE = 1_000;
 const TARGET_ADDED_P99_MS = 50;
+
+/**
+ * HubSpot's limits "off": the simulator advertises a window no run can fill (a million requests
+ * per second per portal) in its X-HubSpot-RateLimit-* headers, and the gateway's client adopts
+ * what HubSpot advertises (adoptServerLimits), as it would for a portal with raised limits. With
+ * the simulator's limit merely disabled, the client would keep HubSpot's documented default of
+ * 110 requests per 10 s per portal and the gateway could not publish more than 11 messages/s.
+ */
+const UNLIMITED = { enabled: true, max: 1_000_000, intervalMs: 1_000, retryAfterHeader: false };
 
 type TargetName = 'floor' | 'gateway';
 
@@ -76,9 +86,7 @@ async function main(): Promise<void> {
     `${ACCOUNTS} Echo accounts x ${CHATS} chats; latency at ${RATE}/s for ${LATENCY_SECONDS} s; ` +
       `throughput ${MESSAGES} messages, ${CONCURRENCY} in flight; warm-up ${WARMUP}`,
   );
-  const harness = await startSimHarness({
-    rateLimit: { enabled: false, max: 110, intervalMs: 10_000, retryAfterHeader: false },
-  });
+  const harness = await startSimHarness({ rateLimit: UNLIMITED });
   const echo = new EchoPlatformServer();
   const echoUrl = await echo.start();
   const results: PhaseResult[] = [];
@@ -177,7 +185,9 @@ async function main(): Promise<void> {
         platform: echo.platform,
         accounts: ACCOUNTS,
         logLevel: LOG_LEVEL,
-        nodeOptions: PROFILE ? profilerNodeOptions() : undefined,
+        nodeOptions: [process.env.BENCH_GATEWAY_NODE_OPTIONS, PROFILE && profilerNodeOptions()]
+          .filter(Boolean)
+          .join(' '),
         log,
       });
       try {
