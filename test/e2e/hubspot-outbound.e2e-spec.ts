@@ -18,21 +18,18 @@ import {
   connectThroughPopup,
   helpDeskInboxId,
   type HubSpotEchoWorld,
-  postJson,
   startHubSpotEchoWorld,
 } from '../support/hubspot-echo-world';
+import {
+  type AgentReply,
+  agentReplies as replyAsAgent,
+  type HubSpotStatusType,
+  statusIs as waitForStatus,
+  uploadToHubSpot as uploadFile,
+} from '../support/hubspot-world';
 import { eventually } from '../support/test-gateway';
 
 jest.setTimeout(120_000);
-
-type StatusType = 'SENT' | 'FAILED' | 'READ';
-
-interface AgentReply {
-  text: string;
-  richText?: string;
-  fileIds?: string[];
-  inReplyToId?: string;
-}
 
 describe('Outbound pipeline: agent replies delivered to the platform, status back to HubSpot', () => {
   let world: HubSpotEchoWorld;
@@ -63,26 +60,8 @@ describe('Outbound pipeline: agent replies delivered to the platform, status bac
     };
   };
 
-  /**
-   * An agent replies in HubSpot's UI; resolves the HubSpot message id once the webhook reached
-   * the gateway (HubSpot sends webhooks concurrently: waiting keeps the test's order certain).
-   */
-  const agentReplies = async (threadId: string, reply: AgentReply): Promise<string> => {
-    const answer = await postJson<{ message: SimMessage; webhookDeliveryId: string }>(
-      `${world.sim.baseUrl}/__sim/threads/${threadId}/reply`,
-      reply,
-    );
-    await eventually(
-      () =>
-        world.sim.state.webhooks.find((d) => d.id === answer.webhookDeliveryId)?.state ===
-        'DELIVERED'
-          ? true
-          : undefined,
-      10_000,
-      'the webhook to be delivered',
-    );
-    return answer.message.id;
-  };
+  const agentReplies = (threadId: string, reply: AgentReply) =>
+    replyAsAgent(world, threadId, reply);
 
   const simMessage = (id: string): SimMessage => {
     const message = world.sim.state.messages.get(id);
@@ -91,12 +70,7 @@ describe('Outbound pipeline: agent replies delivered to the platform, status bac
   };
 
   /** Waits until HubSpot shows the status on the agent's message. */
-  const statusIs = (id: string, status: StatusType) =>
-    eventually(
-      () => (simMessage(id).status?.statusType === status ? simMessage(id) : undefined),
-      30_000,
-      `message ${id} to be ${status} in HubSpot`,
-    );
+  const statusIs = (id: string, status: HubSpotStatusType) => waitForStatus(world, id, status);
 
   const stored = async (hubspotId: string): Promise<StoredMessage> => {
     const found = await repo(MessageRepository).findByHubSpotId(hubspotId);
@@ -121,12 +95,7 @@ describe('Outbound pipeline: agent replies delivered to the platform, status bac
     );
 
   const uploadToHubSpot = (name: string, contentType: string, content: Buffer) =>
-    postJson<{ id: string }>(`${world.sim.baseUrl}/__sim/files`, {
-      portalId: world.portalId,
-      name,
-      contentType,
-      contentBase64: content.toString('base64'),
-    });
+    uploadFile(world, name, contentType, content);
 
   beforeAll(async () => {
     world = await startHubSpotEchoWorld();

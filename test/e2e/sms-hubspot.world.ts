@@ -18,12 +18,18 @@ import {
   type SmsHarnessAccount,
 } from '../../plugins/sms/test/sms-conformance.harness';
 import type { Message as SimMessage } from '../simulators/hubspot/types';
+
+export {
+  agentReplies,
+  type HubSpotStatusType as HubSpotStatus,
+  statusIs,
+  uploadToHubSpot,
+} from '../support/hubspot-world';
 import type { InboundMedia, InboundResult, TwilioSimulator } from '../simulators/twilio';
 import {
   boundAccount,
   connectAccountThroughPopup,
   type HubSpotAdapterWorld,
-  postJson,
   startHubSpotAdapterWorld,
 } from '../support/hubspot-world';
 import { eventually } from '../support/test-gateway';
@@ -172,58 +178,4 @@ export function hubSpotMessage(world: SmsHubSpotWorld, id: string | undefined): 
   const message = world.sim.state.messages.get(id ?? '');
   if (!message) throw new Error(`HubSpot has no message ${id}`);
   return message;
-}
-
-/** An agent reply in HubSpot; resolves its HubSpot id once the webhook reached the gateway. */
-export async function agentReplies(
-  world: SmsHubSpotWorld,
-  threadId: string,
-  reply: { text: string; richText?: string; fileIds?: string[] },
-): Promise<string> {
-  const answer = await postJson<{ message: SimMessage; webhookDeliveryId: string }>(
-    `${world.sim.baseUrl}/__sim/threads/${threadId}/reply`,
-    reply,
-  );
-  await eventually(
-    () =>
-      world.sim.state.webhooks.find((d) => d.id === answer.webhookDeliveryId)?.state === 'DELIVERED'
-        ? true
-        : undefined,
-    15_000,
-    'the webhook to be delivered',
-  );
-  return answer.message.id;
-}
-
-export type HubSpotStatus = 'SENT' | 'FAILED' | 'READ';
-
-/** Waits until HubSpot shows `status` on the agent's message. */
-export function statusIs(
-  world: SmsHubSpotWorld,
-  id: string,
-  status: HubSpotStatus,
-): Promise<SimMessage> {
-  return eventually(
-    () => {
-      const message = hubSpotMessage(world, id);
-      return message.status?.statusType === status ? message : undefined;
-    },
-    30_000,
-    `message ${id} to be ${status} in HubSpot`,
-  );
-}
-
-/** Uploads a file into the portal's File Manager as an agent's attachment would be. */
-export function uploadToHubSpot(
-  world: SmsHubSpotWorld,
-  name: string,
-  contentType: string,
-  content: Buffer,
-): Promise<{ id: string }> {
-  return postJson<{ id: string }>(`${world.sim.baseUrl}/__sim/files`, {
-    portalId: world.portalId,
-    name,
-    contentType,
-    contentBase64: content.toString('base64'),
-  });
 }

@@ -7,7 +7,10 @@ import type { LoadedPlugin } from '../../src/core/plugins/plugin-loader';
 import { ChannelRegistrationService } from '../../src/hubspot/channels/channel-registration.service';
 import { HubSpotClient } from '../../src/hubspot/client/hubspot-client';
 import { type HubSpotSimulator, startHubSpotSimulator } from '../simulators/hubspot';
-import type { ChannelAccount as SimChannelAccount } from '../simulators/hubspot/types';
+import type {
+  ChannelAccount as SimChannelAccount,
+  Message as SimMessage,
+} from '../simulators/hubspot/types';
 import { eventually, startTestGateway, type TestGateway } from './test-gateway';
 
 /** POSTs JSON (the simulators' control APIs) and returns the JSON answer; throws on non-2xx. */
@@ -189,4 +192,73 @@ export function helpDeskInboxId(world: Pick<HubSpotWorld, 'sim' | 'portalId'>): 
   );
   if (!inbox) throw new Error(`portal ${world.portalId} has no help desk`);
   return inbox.id;
+}
+
+/** What an agent writes in HubSpot's composer (the simulator's reply control API). */
+export interface AgentReply {
+  text: string;
+  richText?: string;
+  /** Files uploaded first (uploadToHubSpot). */
+  fileIds?: string[];
+  /** The HubSpot message the agent replies to. */
+  inReplyToId?: string;
+}
+
+export type HubSpotStatusType = 'SENT' | 'FAILED' | 'READ';
+
+/**
+ * An agent replies in HubSpot's UI; resolves the HubSpot message id once the webhook reached the
+ * gateway (HubSpot sends webhooks concurrently: waiting keeps the order of a test's replies).
+ */
+export async function agentReplies(
+  world: Pick<HubSpotWorld, 'sim'>,
+  threadId: string,
+  reply: AgentReply,
+  timeoutMs = 20_000,
+): Promise<string> {
+  const answer = await postJson<{ message: SimMessage; webhookDeliveryId: string }>(
+    `${world.sim.baseUrl}/__sim/threads/${threadId}/reply`,
+    reply,
+  );
+  await eventually(
+    () =>
+      world.sim.state.webhooks.find((d) => d.id === answer.webhookDeliveryId)?.state === 'DELIVERED'
+        ? true
+        : undefined,
+    timeoutMs,
+    'the webhook to be delivered',
+  );
+  return answer.message.id;
+}
+
+/** Waits until HubSpot shows `status` on an agent's message. */
+export function statusIs(
+  world: Pick<HubSpotWorld, 'sim'>,
+  messageId: string,
+  status: HubSpotStatusType,
+  timeoutMs = 30_000,
+): Promise<SimMessage> {
+  return eventually(
+    () => {
+      const message = world.sim.state.messages.get(messageId);
+      return message?.status?.statusType === status ? message : undefined;
+    },
+    timeoutMs,
+    `message ${messageId} to be ${status} in HubSpot`,
+  );
+}
+
+/** Uploads a file into the portal's File Manager, as an agent attaching it to a reply does. */
+export function uploadToHubSpot(
+  world: Pick<HubSpotWorld, 'sim' | 'portalId'>,
+  name: string,
+  contentType: string,
+  content: Buffer,
+): Promise<{ id: string }> {
+  return postJson<{ id: string }>(`${world.sim.baseUrl}/__sim/files`, {
+    portalId: world.portalId,
+    name,
+    contentType,
+    contentBase64: content.toString('base64'),
+  });
 }

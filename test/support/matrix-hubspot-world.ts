@@ -26,11 +26,18 @@ import {
   boundAccount,
   connectAccountThroughPopup,
   helpDeskInboxId,
-  postJson,
   startHubSpotAdapterWorld,
   type HubSpotAdapterWorld,
 } from './hubspot-world';
 import { eventually, startTestGateway, type TestGateway } from './test-gateway';
+
+export {
+  type AgentReply,
+  agentReplies,
+  type HubSpotStatusType as StatusType,
+  statusIs,
+  uploadToHubSpot,
+} from './hubspot-world';
 
 export type MatrixMode = 'bot' | 'appservice';
 
@@ -264,71 +271,6 @@ export function incomingMessages(
   return [...world.sim.state.messages.values()].filter(
     (m) => m.channelAccountId === hubspotAccountId && m.direction === 'INCOMING',
   );
-}
-
-export interface AgentReply {
-  text: string;
-  richText?: string;
-  fileIds?: string[];
-  inReplyToId?: string;
-}
-
-/**
- * An agent replies in HubSpot's UI; resolves the HubSpot message id once the webhook reached the
- * gateway (HubSpot sends webhooks concurrently: waiting keeps the test's order certain).
- */
-export async function agentReplies(
-  world: Pick<MatrixHubSpotWorld, 'sim'>,
-  threadId: string,
-  reply: AgentReply,
-): Promise<string> {
-  const answer = await postJson<{ message: SimMessage; webhookDeliveryId: string }>(
-    `${world.sim.baseUrl}/__sim/threads/${threadId}/reply`,
-    reply,
-  );
-  await eventually(
-    () =>
-      world.sim.state.webhooks.find((d) => d.id === answer.webhookDeliveryId)?.state === 'DELIVERED'
-        ? true
-        : undefined,
-    20_000,
-    'the webhook to be delivered',
-  );
-  return answer.message.id;
-}
-
-export type StatusType = 'SENT' | 'FAILED' | 'READ';
-
-/** Waits until HubSpot shows the status on the agent's message. */
-export function statusIs(
-  world: Pick<MatrixHubSpotWorld, 'sim'>,
-  messageId: string,
-  status: StatusType,
-  timeoutMs = 30_000,
-): Promise<SimMessage> {
-  return eventually(
-    () => {
-      const message = world.sim.state.messages.get(messageId);
-      return message?.status?.statusType === status ? message : undefined;
-    },
-    timeoutMs,
-    `message ${messageId} to be ${status} in HubSpot`,
-  );
-}
-
-/** An agent uploads a file in HubSpot (the Files API), to attach it to a reply. */
-export function uploadToHubSpot(
-  world: Pick<MatrixHubSpotWorld, 'sim' | 'portalId'>,
-  name: string,
-  contentType: string,
-  content: Buffer,
-): Promise<{ id: string }> {
-  return postJson<{ id: string }>(`${world.sim.baseUrl}/__sim/files`, {
-    portalId: world.portalId,
-    name,
-    contentType,
-    contentBase64: content.toString('base64'),
-  });
 }
 
 /** Deterministic test bytes of a given size. */

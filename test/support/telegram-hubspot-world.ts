@@ -17,12 +17,15 @@ import {
   type TgUser,
 } from '../simulators/telegram';
 import {
+  type AgentReply,
+  agentReplies,
   boundAccount,
   connectAccountThroughPopup,
   helpDeskInboxId,
   type HubSpotAdapterWorld,
   postJson,
   startHubSpotAdapterWorld,
+  statusIs,
 } from './hubspot-world';
 import { eventually, startTestGateway } from './test-gateway';
 
@@ -100,12 +103,7 @@ export interface CustomerThread extends Landed {
   chat: TgChat;
 }
 
-export interface AgentReply {
-  text: string;
-  richText?: string;
-  fileIds?: string[];
-  inReplyToId?: string;
-}
+export type { AgentReply };
 
 function telegramYaml(apiRoot: string, options: TelegramWorldOptions): string {
   const lines = ['adapters:', '  telegram:', `    apiRoot: ${apiRoot}`];
@@ -221,33 +219,8 @@ export async function startTelegramHubSpotWorld(
     return message;
   };
 
-  world.agentReplies = async (threadId, reply) => {
-    const answer = await postJson<{ message: SimMessage; webhookDeliveryId: string }>(
-      `${world.sim.baseUrl}/__sim/threads/${threadId}/reply`,
-      reply,
-    );
-    // HubSpot sends webhooks concurrently: waiting keeps the order of a test's replies certain.
-    await eventually(
-      () =>
-        world.sim.state.webhooks.find((d) => d.id === answer.webhookDeliveryId)?.state ===
-        'DELIVERED'
-          ? true
-          : undefined,
-      15_000,
-      'the webhook to be delivered',
-    );
-    return answer.message.id;
-  };
-
-  world.statusIs = (messageId, status) =>
-    eventually(
-      () => {
-        const message = world.sim.state.messages.get(messageId);
-        return message?.status?.statusType === status ? message : undefined;
-      },
-      30_000,
-      `message ${messageId} to be ${status} in HubSpot`,
-    );
+  world.agentReplies = (threadId, reply) => agentReplies(world, threadId, reply);
+  world.statusIs = (messageId, status) => statusIs(world, messageId, status);
 
   world.customerWrites = async (bot, chat, text, from) => {
     const injected = await telegram.injectMessage(bot.token, {
