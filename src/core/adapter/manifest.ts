@@ -76,6 +76,25 @@ export interface CredentialField {
   placeholder?: string;
 }
 
+/**
+ * One per-account setting an operator may set through the admin API
+ * (`PATCH /admin/accounts/:id/settings`); the adapter reads it from `AccountContext.settings`.
+ * The gateway checks values against this declaration before storing them.
+ */
+export interface AccountSettingField {
+  /** Key in the account's settings. */
+  key: string;
+  label: string;
+  /** Say what the value changes and which values make sense. */
+  help?: string;
+  type: 'number' | 'integer' | 'boolean' | 'string';
+  /** Bounds of a `number` or `integer`, inclusive. */
+  min?: number;
+  max?: number;
+  /** A `string` must match this JavaScript regular expression source. */
+  pattern?: string;
+}
+
 export interface InboundCapabilities {
   /** Attachment kinds the adapter can receive from its platform. */
   attachments: AttachmentKind[];
@@ -120,6 +139,8 @@ export interface AdapterManifest {
   /** The type of the delivery identifier of both the channel account and the customers. */
   deliveryIdentifierType: DeliveryIdentifierType;
   credentials: CredentialField[];
+  /** Per-account settings an operator may set; none when absent. */
+  accountSettings?: AccountSettingField[];
   inbound: InboundCapabilities;
   outbound: OutboundCapabilities;
 }
