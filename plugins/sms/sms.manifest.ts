@@ -1,5 +1,10 @@
 import type { AdapterManifest } from '../../src/core/adapter';
 import { MMS_MAX_IMAGE_BYTES, MMS_MAX_MEDIA, MMS_MIME_TYPES } from './mms-limits';
+import {
+  ACCOUNT_RATE_SETTING,
+  MAX_MESSAGES_PER_SECOND,
+  MIN_MESSAGES_PER_SECOND,
+} from './sms.settings';
 import { TWILIO_MAX_BODY } from './text-splitter';
 
 export const ACCOUNT_SID_PATTERN = '^AC[0-9a-fA-F]{32}$';
@@ -38,6 +43,16 @@ export const smsManifest: AdapterManifest = {
       pattern: FROM_PATTERN,
       placeholder: '+15017122661',
       help: 'A number of this Twilio account in international format (Phone Numbers > Active numbers), or a Messaging Service SID (starts with MG).',
+    },
+  ],
+  accountSettings: [
+    {
+      key: ACCOUNT_RATE_SETTING,
+      label: 'Segments per second of this sender',
+      type: 'number',
+      min: MIN_MESSAGES_PER_SECOND,
+      max: MAX_MESSAGES_PER_SECOND,
+      help: "Replaces the plugin's messagesPerSecond for this account's number: long code 1, toll-free ~3, short code 100+, 10DLC per campaign (ask Twilio / the carrier).",
     },
   ],
   inbound: {

@@ -8,8 +8,8 @@ export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
 
 /** US/CA long code: 1 segment per second (Twilio's sender queue rate). */
 export const DEFAULT_MESSAGES_PER_SECOND = 1;
-const MIN_MESSAGES_PER_SECOND = 0.01;
-const MAX_MESSAGES_PER_SECOND = 10000;
+export const MIN_MESSAGES_PER_SECOND = 0.01;
+export const MAX_MESSAGES_PER_SECOND = 10000;
 
 export class SmsSettings {
   /** The SMS provider; only Twilio so far. */

@@ -3,6 +3,9 @@ import type { ChannelAccount } from '../../src/core/persistence/models/channel-a
 import { ChannelAccountRepository } from '../../src/core/persistence/repositories/channel-account.repository';
 import { ConversationRepository } from '../../src/core/persistence/repositories/conversation.repository';
 import { JobQueue } from '../../src/core/queue/job-queue';
+import { AccountDirectory } from '../../src/core/plugins/account-directory';
+import { AdapterSupervisor } from '../../src/core/plugins/adapter-supervisor';
+import { freePort } from '../support/gateway-process';
 import { eventually, startTestGateway, type TestGateway } from '../support/test-gateway';
 
 jest.setTimeout(60_000);
@@ -303,6 +306,130 @@ describe('admin API', () => {
       );
       expect(anonymous.status).toBe(401);
     });
+  });
+});
+
+describe('admin API: plugin settings of an account', () => {
+  let gateway: TestGateway;
+  let account: ChannelAccount;
+  const AUTH_TOKEN = 'twilio_auth_token_very_secret';
+
+  const patch = (path: string, body: unknown, token = ADMIN_TOKEN) =>
+    fetch(`${gateway.url}${path}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const receivingSettings = () =>
+    gateway.app.get(AdapterSupervisor).getAccountContext(account.id)?.settings;
+
+  beforeAll(async () => {
+    // The SMS plugin without a Twilio: setting the number's webhook fails (a warning), the
+    // account still receives, which is all the settings need.
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    gateway = await startTestGateway({
+      env: { ADMIN_TOKEN },
+      yaml: `adapters:\n  sms:\n    apiBaseUrl: ${nowhere}\n`,
+    });
+    const accounts = gateway.app.get(ChannelAccountRepository);
+    account = await accounts.create({
+      adapterId: 'sms',
+      name: 'Toll-free line',
+      status: 'active',
+      credentials: {
+        accountSid: `AC${'0'.repeat(32)}`,
+        authToken: AUTH_TOKEN,
+        from: '+18005550100',
+      },
+      settings: { language: 'de', threading: { mode: 'after-silence', silenceHours: 6 } },
+    });
+    await accounts.setAuthorized(account.id, true);
+    const receiving = await gateway.app.get(AccountDirectory).findReceivingAccount(account.id);
+    if (!receiving) throw new Error('the SMS account is not receivable');
+    await gateway.app.get(AdapterSupervisor).startAccount(receiving);
+    expect(receivingSettings()).toEqual(account.settings);
+  });
+
+  afterAll(() => gateway?.close());
+
+  it('stores a declared setting next to the others and the adapter sees it at once', async () => {
+    const response = await patch(`/admin/accounts/${account.id}/settings`, {
+      messagesPerSecond: 3,
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).not.toContain(AUTH_TOKEN);
+    const expected = {
+      language: 'de',
+      threading: { mode: 'after-silence', silenceHours: 6 },
+      messagesPerSecond: 3,
+    };
+    expect(JSON.parse(text)).toMatchObject({
+      id: account.id,
+      settings: expected,
+      threading: { mode: 'after-silence', silenceHours: 6 },
+    });
+    const stored = await gateway.app.get(ChannelAccountRepository).findById(account.id);
+    expect(stored?.settings).toEqual(expected);
+    expect(stored?.credentials.authToken).toBe(AUTH_TOKEN);
+    // The receiving context was rebuilt with the new settings, not at the next reconcile.
+    expect(receivingSettings()).toEqual(expected);
+
+    const removed = await patch(`/admin/accounts/${account.id}/settings`, {
+      messagesPerSecond: null,
+    });
+    expect(removed.status).toBe(200);
+    const left = { language: 'de', threading: { mode: 'after-silence', silenceHours: 6 } };
+    expect(((await removed.json()) as { settings: unknown }).settings).toEqual(left);
+    expect(receivingSettings()).toEqual(left);
+  });
+
+  it.each([
+    [
+      { messagesPerSecond: 'x' },
+      ['messagesPerSecond: must be a number between 0.01 and 10000 (got "x")'],
+    ],
+    [
+      { messagesPerSecond: 0 },
+      ['messagesPerSecond: must be a number between 0.01 and 10000 (got 0)'],
+    ],
+    [{ foo: 1 }, ['foo: unknown setting; settings of sms: messagesPerSecond']],
+    [
+      { threading: { mode: 'continuous' }, messagesPerSecond: 2 },
+      [`threading: set it with PUT /admin/accounts/`],
+    ],
+    [[3], ['settings: must be a JSON object']],
+  ])('answers 400 with the problems for %j and stores nothing', async (body, problems) => {
+    const before = await gateway.app.get(ChannelAccountRepository).findById(account.id);
+    const response = await patch(`/admin/accounts/${account.id}/settings`, body);
+    expect(response.status).toBe(400);
+    const answer = (await response.json()) as { message: string[] };
+    expect(answer.message).toEqual(problems.map((p) => expect.stringContaining(p)));
+    const after = await gateway.app.get(ChannelAccountRepository).findById(account.id);
+    expect(after?.settings).toEqual(before?.settings);
+  });
+
+  it('answers 404 for an unknown or deleted account, 409 without its plugin, 401 without the token', async () => {
+    const body = { messagesPerSecond: 2 };
+    const unknown = await patch(
+      '/admin/accounts/00000000-0000-0000-0000-000000000000/settings',
+      body,
+    );
+    expect(unknown.status).toBe(404);
+    const accounts = gateway.app.get(ChannelAccountRepository);
+    const gone = await accounts.create({ adapterId: 'sms', name: 'Gone', credentials: {} });
+    await accounts.markDeleted(gone.id);
+    expect((await patch(`/admin/accounts/${gone.id}/settings`, body)).status).toBe(404);
+    const echo = await accounts.create({ adapterId: 'echo', name: 'Echo', credentials: {} });
+    const notRunning = await patch(`/admin/accounts/${echo.id}/settings`, body);
+    expect(notRunning.status).toBe(409);
+    expect(JSON.stringify(await notRunning.json())).toContain('echo plugin is not running');
+    const anonymous = await patch(
+      `/admin/accounts/${account.id}/settings`,
+      body,
+      'wrong-token-wrong-token',
+    );
+    expect(anonymous.status).toBe(401);
   });
 });
 
