@@ -34,8 +34,8 @@ describe('queueDataSource on SQLite', () => {
   });
 
   it('keeps both writers moving when many jobs write through the shared connection at once', async () => {
-    // The inbound pipeline's shape: 64 handlers at once, each writing through the shared
-    // connection while the queue commits enqueues and completions on its own.
+    // The gateway's shape: 64 handlers at once, each writing through the shared connection,
+    // while the queue commits enqueues (webhooks keep arriving) and completions on its own.
     const queue = new EmbeddedJobQueue(own);
     const processed = new ProcessedEventRepository(shared);
     const jobs = 1_000;
@@ -58,11 +58,14 @@ describe('queueDataSource on SQLite', () => {
       { concurrency: 64 },
     );
     await queue.start();
-    await Promise.all(
-      Array.from({ length: jobs }, (_, n) =>
-        queue.enqueue('writes', { n }, { orderingKey: `lane-${n % 100}` }),
-      ),
-    );
+    // Enqueued while earlier jobs complete, so enqueues and completions share commits.
+    for (let n = 0; n < jobs; n += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, k) =>
+          queue.enqueue('writes', { n: n + k }, { orderingKey: `lane-${(n + k) % 100}` }),
+        ),
+      );
+    }
     await all;
     await queue.stop();
     // A stalled writer waits out SQLite's busy timeout (5 s), and again after each retry.

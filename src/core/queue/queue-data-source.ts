@@ -6,18 +6,21 @@ import { DataSource } from 'typeorm';
  * queue therefore gets a connection of its own to the same WAL database, and the busy timeout
  * serialises the two writers. PostgreSQL pools connections, so there the DataSource is shared.
  *
- * Both connections are put in node-sqlite3's serialized mode. By default the binding runs every
- * statement of a connection at once, one per libuv threadpool thread (4), where all but one wait
- * for the connection's mutex. Under load the shared connection's statements then filled every
- * thread, one of them sleeping in SQLite's busy handler for the write lock that the queue's
- * transaction held, while that transaction waited for a free thread to run its next statement:
- * a deadlock that only the busy timeout (5 s) broke, then again and again. Serialized, each
- * connection occupies at most one thread and the lock holder can always finish.
+ * Two writers in one process can deadlock on libuv's threadpool (4 threads): node-sqlite3 runs a
+ * connection's statements each on its own thread, and a statement waiting for the write lock
+ * sleeps on its thread in SQLite's busy handler. If the lock holder is a transaction between two
+ * of its statements, it needs a free thread to go on; when the waiting statements fill the pool,
+ * nothing moves until the busy timeout (5 s) fails them, again and again under load. So no
+ * connection may hold the lock across an await: the queue's writes on SQLite are single
+ * statements that commit on their own (JobStore; a dead-letter replay, an operator's action, is
+ * the one transaction), the repositories on the shared connection use single statements too
+ * (insert/update/delete, no `save()` or transactions at run time), and the queue's connection is
+ * in serialized mode, so it takes at most one thread. The shared connection stays parallel: its
+ * statements queue on the threadpool without waiting for the event loop between them.
  */
 export async function queueDataSource(dataSource: DataSource): Promise<DataSource> {
   if (dataSource.options.type !== 'sqlite') return dataSource;
   const own = await new DataSource({ ...dataSource.options, migrationsRun: false }).initialize();
-  serializeSqlite(dataSource);
   serializeSqlite(own);
   return own;
 }

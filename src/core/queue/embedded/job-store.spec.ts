@@ -85,21 +85,45 @@ describe('JobStore', () => {
     expect(transactions).not.toHaveBeenCalled();
   });
 
-  it('wraps a batch of several statements in one transaction, all or nothing', async () => {
+  it('on SQLite commits each statement of a mixed batch on its own, never a transaction', async () => {
     await store.submit({ kind: 'insert', row: jobRow('a', 1) });
     await Promise.all([
       store.submit({ kind: 'insert', row: jobRow('b', 2) }),
       store.submit({ kind: 'delete', id: 'a' }),
     ]);
     expect(await ids()).toEqual(['b']);
-    expect(transactions).toHaveBeenCalledTimes(1);
-    // A duplicate id fails the insert statement, and with it the whole transaction: the delete
-    // submitted with it is undone, then retried on its own (internal writes are resubmitted).
+    // A duplicate id fails its insert statement: those enqueues are rejected, the other writes of
+    // the batch are committed all the same.
     const duplicate = store.submit({ kind: 'insert', row: jobRow('b', 3) });
     const deleted = store.submit({ kind: 'delete', id: 'b' });
     await expect(duplicate).rejects.toThrow();
     await deleted;
     expect(await ids()).toEqual([]);
+    expect(transactions).not.toHaveBeenCalled();
+  });
+
+  it('moves a job to the dead letters (letter in, job out) without a transaction', async () => {
+    await store.submit({ kind: 'insert', row: jobRow('a', 1) });
+    const letter = Object.assign(new DeadLetterEntity(), {
+      id: '00000000-0000-4000-8000-000000000001',
+      queue: 'q',
+      jobId: 'a',
+      orderingKey: null,
+      payload: '{}',
+      attempts: 1,
+      lastError: 'failed',
+      permanent: true,
+      driver: 'embedded',
+      enqueuedAt: 0,
+      failedAt: 0,
+      replayedAt: null,
+      replayJobId: null,
+    });
+    await store.submit({ kind: 'deadLetter', id: 'a', letter });
+    expect(await ids()).toEqual([]);
+    const letters = await dataSource.getRepository(DeadLetterEntity).find();
+    expect(letters.map((row) => row.jobId)).toEqual(['a']);
+    expect(transactions).not.toHaveBeenCalled();
   });
 
   it('rejects an insert that fails as a single statement', async () => {

@@ -32,6 +32,21 @@ const INSERT_COLUMNS = [
   'last_error',
 ];
 
+function rowOf(op: StoreOp): QueueJobEntity {
+  if (op.kind !== 'insert') throw new Error(`not an insert: ${op.kind}`);
+  return op.row;
+}
+
+function letterOf(op: StoreOp): DeadLetterEntity {
+  if (op.kind !== 'deadLetter') throw new Error(`not a dead letter: ${op.kind}`);
+  return op.letter;
+}
+
+function idOf(op: StoreOp): string {
+  if (op.kind !== 'delete' && op.kind !== 'deadLetter') throw new Error(`no job id: ${op.kind}`);
+  return op.id;
+}
+
 /** How many statements `apply` runs for a batch (multi-row inserts and deletes per CHUNK rows). */
 export function statementsOf(batch: readonly { op: StoreOp }[]): number {
   let inserts = 0;
@@ -55,7 +70,9 @@ export function statementsOf(batch: readonly { op: StoreOp }[]): number {
  * Group commit for the embedded driver: every write submitted while a transaction is in flight
  * joins the next one, so enqueue resolves only once its row is committed, yet thousands of
  * writes share one commit (one fsync). Inserts and deletes are multi-row statements; a batch that
- * is a single statement runs without BEGIN/COMMIT.
+ * is a single statement runs without BEGIN/COMMIT, and on SQLite every statement commits on its
+ * own (only a dead-letter replay, which must claim the letter and insert its job together, uses a
+ * transaction there).
  *
  * Caller writes (`insert`, `replay`) fail with the transaction; internal writes (`delete`,
  * `retry`, `deadLetter`) are resubmitted until they succeed, since the dispatcher waits for them.
@@ -113,6 +130,9 @@ export class JobStore {
   }
 
   private async commit(batch: Pending[]): Promise<void> {
+    if (!this.postgres && !batch.some((pending) => pending.op.kind === 'replay')) {
+      return this.commitEachStatement(batch);
+    }
     let results: Map<Pending, boolean>;
     try {
       // One statement commits atomically by itself: without BEGIN and COMMIT it costs a third of
@@ -136,6 +156,80 @@ export class JobStore {
       return;
     }
     for (const pending of batch) pending.resolve(results.get(pending) ?? true);
+  }
+
+  /**
+   * SQLite: every statement of the batch commits on its own (each is atomic; its writes succeed or
+   * fail together), so that this connection never holds the database's write lock across an
+   * await. See queue-data-source.ts for why that matters; it also spares BEGIN and COMMIT. A
+   * crash between a dead letter's insert and its job's delete leaves both: the job runs again
+   * after the restart, as any job interrupted by a crash does.
+   */
+  private async commitEachStatement(batch: Pending[]): Promise<void> {
+    const manager = this.dataSource.manager;
+    const inserts: Pending[] = [];
+    const retries: Pending[] = [];
+    const letters: Pending[] = [];
+    const deletes: Pending[] = [];
+    for (const pending of batch) {
+      const kind = pending.op.kind;
+      if (kind === 'insert') inserts.push(pending);
+      else if (kind === 'retry') retries.push(pending);
+      else if (kind === 'deadLetter') letters.push(pending);
+      else deletes.push(pending);
+    }
+    const failed: Pending[] = [];
+    const run = async (group: Pending[], write: () => Promise<void>) => {
+      try {
+        await write();
+        for (const pending of group) pending.resolve(true);
+      } catch (error) {
+        this.onError(error, `job store write of ${group.length} rows failed`);
+        for (const pending of group) {
+          if (pending.op.kind === 'insert') pending.reject(error);
+          else failed.push(pending);
+        }
+      }
+    };
+    for (let i = 0; i < inserts.length; i += CHUNK) {
+      const group = inserts.slice(i, i + CHUNK);
+      await run(group, () =>
+        this.insertJobs(
+          manager,
+          group.map((p) => rowOf(p.op)),
+        ),
+      );
+    }
+    for (const pending of retries) {
+      await run([pending], () => this.retryJob(manager, pending.op));
+    }
+    for (let i = 0; i < letters.length; i += CHUNK) {
+      const group = letters.slice(i, i + CHUNK);
+      await run(group, async () => {
+        await this.insertLetters(
+          manager,
+          group.map((p) => letterOf(p.op)),
+        );
+        await this.deleteJobs(
+          manager,
+          group.map((p) => idOf(p.op)),
+        );
+      });
+    }
+    for (let i = 0; i < deletes.length; i += CHUNK) {
+      const group = deletes.slice(i, i + CHUNK);
+      await run(group, () =>
+        this.deleteJobs(
+          manager,
+          group.map((p) => idOf(p.op)),
+        ),
+      );
+    }
+    if (failed.length > 0) {
+      // Internal writes are waited for by the dispatcher: try them again shortly.
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+      this.queue.unshift(...failed);
+    }
   }
 
   private async apply(manager: EntityManager, batch: Pending[]): Promise<Map<Pending, boolean>> {
@@ -162,12 +256,7 @@ export class JobStore {
           break;
         }
         case 'retry':
-          await manager
-            .createQueryBuilder()
-            .update(QueueJobEntity)
-            .set({ attempts: op.attempts, runAt: op.runAt, lastError: op.lastError })
-            .where('id = :id', { id: op.id })
-            .execute();
+          await this.retryJob(manager, op);
           break;
         case 'deadLetter':
           letters.push(op.letter);
@@ -182,22 +271,39 @@ export class JobStore {
       await this.insertJobs(manager, inserts.slice(i, i + CHUNK));
     }
     for (let i = 0; i < letters.length; i += CHUNK) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(DeadLetterEntity)
-        .values(letters.slice(i, i + CHUNK))
-        .updateEntity(false)
-        .execute();
+      await this.insertLetters(manager, letters.slice(i, i + CHUNK));
     }
     for (let i = 0; i < deletes.length; i += CHUNK) {
-      const ids = deletes.slice(i, i + CHUNK);
-      await manager.query(
-        `DELETE FROM ${this.table} WHERE id IN (${ids.map((_, n) => this.param(n + 1)).join(', ')})`,
-        ids,
-      );
+      await this.deleteJobs(manager, deletes.slice(i, i + CHUNK));
     }
     return results;
+  }
+
+  private async retryJob(manager: EntityManager, op: StoreOp): Promise<void> {
+    if (op.kind !== 'retry') return;
+    await manager
+      .createQueryBuilder()
+      .update(QueueJobEntity)
+      .set({ attempts: op.attempts, runAt: op.runAt, lastError: op.lastError })
+      .where('id = :id', { id: op.id })
+      .execute();
+  }
+
+  private async insertLetters(manager: EntityManager, letters: DeadLetterEntity[]): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(DeadLetterEntity)
+      .values(letters)
+      .updateEntity(false)
+      .execute();
+  }
+
+  private async deleteJobs(manager: EntityManager, ids: string[]): Promise<void> {
+    await manager.query(
+      `DELETE FROM ${this.table} WHERE id IN (${ids.map((_, n) => this.param(n + 1)).join(', ')})`,
+      ids,
+    );
   }
 
   /**
