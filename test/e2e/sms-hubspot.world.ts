@@ -18,6 +18,14 @@ import {
   type SmsHarnessAccount,
 } from '../../plugins/sms/test/sms-conformance.harness';
 import type { Message as SimMessage } from '../simulators/hubspot/types';
+import type { InboundMedia, InboundResult, TwilioSimulator } from '../simulators/twilio';
+import {
+  connectAccountThroughPopup,
+  type HubSpotAdapterWorld,
+  receivingAccount,
+  startHubSpotAdapterWorld,
+} from '../support/hubspot-world';
+import { eventually } from '../support/test-gateway';
 
 export {
   agentReplies,
@@ -25,14 +33,6 @@ export {
   statusIs,
   uploadToHubSpot,
 } from '../support/hubspot-world';
-import type { InboundMedia, InboundResult, TwilioSimulator } from '../simulators/twilio';
-import {
-  boundAccount,
-  connectAccountThroughPopup,
-  type HubSpotAdapterWorld,
-  startHubSpotAdapterWorld,
-} from '../support/hubspot-world';
-import { eventually } from '../support/test-gateway';
 import { PathPrefixProxy } from './sms-path-prefix-proxy';
 
 export interface SmsHubSpotWorld extends HubSpotAdapterWorld {
@@ -138,7 +138,7 @@ export async function connectSmsAccount(
     platform.number,
     { inboxId: options.inboxId, adapterId: 'sms' },
   );
-  const account = await boundAccount(world.gateway, hubspotId);
+  const account = await receivingAccount(world.gateway, hubspotId);
   return { platform, account, hubspotId };
 }
 

@@ -2,7 +2,7 @@ import type { ChannelAccount } from '../../src/core/persistence/models/channel-a
 import { ChannelAccountRepository } from '../../src/core/persistence/repositories/channel-account.repository';
 import { ChannelRegistrationRepository } from '../../src/core/persistence/repositories/channel-registration.repository';
 import { InstallRepository } from '../../src/core/persistence/repositories/install.repository';
-import { LOADED_PLUGINS } from '../../src/core/plugins/adapter-supervisor';
+import { AdapterSupervisor, LOADED_PLUGINS } from '../../src/core/plugins/adapter-supervisor';
 import type { LoadedPlugin } from '../../src/core/plugins/plugin-loader';
 import { ChannelRegistrationService } from '../../src/hubspot/channels/channel-registration.service';
 import { HubSpotClient } from '../../src/hubspot/client/hubspot-client';
@@ -183,6 +183,32 @@ export function boundAccount(
     timeoutMs,
     'the account to be bound',
   );
+}
+
+/**
+ * Waits until the gateway bound the account and receives for it (its webhook is registered on
+ * the platform): binding comes first, receiving starts right after, so a platform message sent
+ * in between might go nowhere.
+ */
+export async function receivingAccount(
+  gateway: TestGateway,
+  hubspotId: string,
+  timeoutMs = 15_000,
+): Promise<ChannelAccount> {
+  const account = await boundAccount(gateway, hubspotId, timeoutMs);
+  const supervisor = gateway.app.get(AdapterSupervisor);
+  await eventually(
+    () =>
+      supervisor
+        .health()
+        .flatMap((adapter) => adapter.accounts)
+        .some((candidate) => candidate.id === account.id && candidate.state === 'receiving')
+        ? true
+        : undefined,
+    timeoutMs,
+    `account ${account.id} to be receiving`,
+  );
+  return account;
 }
 
 /** The id of the portal's help desk (threads there get a ticket each). */
