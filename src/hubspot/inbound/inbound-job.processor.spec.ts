@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import {
   RetryableError,
   type DeliveryStatusEvent,
@@ -7,19 +5,13 @@ import {
   type InboundMessageEvent,
   type ReadReceiptEvent,
 } from '../../core/adapter';
-import { SecretCipher } from '../../core/crypto/secret-cipher';
 import { MetricsService } from '../../core/observability/metrics.service';
-import { PERSISTENCE_ENTITIES } from '../../core/persistence/entities/persistence-entities';
-import { PERSISTENCE_MIGRATIONS } from '../../core/persistence/migrations/persistence-migrations';
 import type { ChannelAccount } from '../../core/persistence/models/channel-account.model';
+import type { PersistenceRepositories } from '../../core/persistence/repositories';
 import {
-  createRepositories,
-  type PersistenceRepositories,
-} from '../../core/persistence/repositories';
-import {
-  createSqliteTestDatabase,
-  type TestDatabase,
-} from '../../core/persistence/testing/test-database';
+  openRepositoryTestDb,
+  type RepositoryTestDb,
+} from '../../core/persistence/testing/repository-test-db';
 import { INBOUND_QUEUE, inboundEventSource, type InboundJob } from '../../core/pipeline/queues';
 import {
   JobQueue,
@@ -69,8 +61,7 @@ class RecordingStatusHandler extends PlatformStatusHandler {
 }
 
 describe('InboundJobProcessor', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
+  let db: RepositoryTestDb;
   let repos: PersistenceRepositories;
   let queue: CapturingQueue;
   let statusHandler: RecordingStatusHandler;
@@ -80,18 +71,12 @@ describe('InboundJobProcessor', () => {
   let processor: InboundJobProcessor;
 
   beforeAll(async () => {
-    db = await createSqliteTestDatabase();
-    dataSource = new DataSource({
-      ...db.options({ entities: PERSISTENCE_ENTITIES, migrations: PERSISTENCE_MIGRATIONS }),
-      migrationsRun: true,
-    });
-    await dataSource.initialize();
-    repos = createRepositories(dataSource, new SecretCipher(randomBytes(32)));
+    db = await openRepositoryTestDb();
+    repos = db.repos;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.dispose();
+    await db?.close();
   });
 
   beforeEach(() => {

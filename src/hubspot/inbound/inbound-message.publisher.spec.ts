@@ -1,24 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import {
   PermanentError,
   RetryableError,
   type DeliveryIdentifierType,
   type InboundMessageEvent,
 } from '../../core/adapter';
-import { SecretCipher } from '../../core/crypto/secret-cipher';
 import { MetricsService } from '../../core/observability/metrics.service';
-import { PERSISTENCE_ENTITIES } from '../../core/persistence/entities/persistence-entities';
-import { PERSISTENCE_MIGRATIONS } from '../../core/persistence/migrations/persistence-migrations';
 import type { ChannelAccount } from '../../core/persistence/models/channel-account.model';
+import type { PersistenceRepositories } from '../../core/persistence/repositories';
 import {
-  createRepositories,
-  type PersistenceRepositories,
-} from '../../core/persistence/repositories';
-import {
-  createSqliteTestDatabase,
-  type TestDatabase,
-} from '../../core/persistence/testing/test-database';
+  openRepositoryTestDb,
+  type RepositoryTestDb,
+} from '../../core/persistence/testing/repository-test-db';
 import { inboundEventSource } from '../../core/pipeline/queues';
 import { HubSpotApiError } from '../client/errors';
 import type { AttachmentSource } from './attachment-uploader.service';
@@ -68,8 +60,7 @@ class FakePlatform extends PlatformAccess {
 }
 
 describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
+  let db: RepositoryTestDb;
   let repos: PersistenceRepositories;
   let portal: FakePortal;
   let platform: FakePlatform;
@@ -79,18 +70,12 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
   let sequence = 0;
 
   beforeAll(async () => {
-    db = await createSqliteTestDatabase();
-    dataSource = new DataSource({
-      ...db.options({ entities: PERSISTENCE_ENTITIES, migrations: PERSISTENCE_MIGRATIONS }),
-      migrationsRun: true,
-    });
-    await dataSource.initialize();
-    repos = createRepositories(dataSource, new SecretCipher(randomBytes(32)));
+    db = await openRepositoryTestDb();
+    repos = db.repos;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.dispose();
+    await db?.close();
   });
 
   beforeEach(() => {

@@ -1,18 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { SecretCipher } from '../../../core/crypto/secret-cipher';
-import { PERSISTENCE_ENTITIES } from '../../../core/persistence/entities/persistence-entities';
-import { PERSISTENCE_MIGRATIONS } from '../../../core/persistence/migrations/persistence-migrations';
 import type { ChannelAccount } from '../../../core/persistence/models/channel-account.model';
 import type { Conversation } from '../../../core/persistence/models/conversation.model';
-import {
-  createRepositories,
-  type PersistenceRepositories,
-} from '../../../core/persistence/repositories';
-import {
-  createSqliteTestDatabase,
-  type TestDatabase,
-} from '../../../core/persistence/testing/test-database';
+import type { PersistenceRepositories } from '../../../core/persistence/repositories';
+import { openRepositoryTestDb } from '../../../core/persistence/testing/repository-test-db';
 
 /** A migrated SQLite database with the gateway's repositories, for the outbound unit tests. */
 export interface OutboundTestDb {
@@ -32,15 +21,10 @@ export const TEST_PORTAL = '77';
 export const TEST_CHANNEL = '5';
 
 export async function openOutboundTestDb(): Promise<OutboundTestDb> {
-  const db: TestDatabase = await createSqliteTestDatabase();
-  const dataSource = new DataSource(
-    db.options({ entities: PERSISTENCE_ENTITIES, migrations: PERSISTENCE_MIGRATIONS }),
-  );
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  const repos = createRepositories(dataSource, new SecretCipher(randomBytes(32)));
+  const { repos, close } = await openRepositoryTestDb();
   return {
     repos,
+    close,
     async boundAccount(hubspotId, adapterId = 'echo') {
       const created = await repos.channelAccounts.create({
         adapterId,
@@ -66,10 +50,6 @@ export async function openOutboundTestDb(): Promise<OutboundTestDb> {
       const linked = await repos.conversations.findById(conversation.id);
       if (!linked) throw new Error('conversation vanished');
       return linked;
-    },
-    async close() {
-      await dataSource.destroy();
-      await db.dispose();
     },
   };
 }
