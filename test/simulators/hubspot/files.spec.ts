@@ -210,7 +210,13 @@ describe('HubSpot simulator: Files API', () => {
     const signed = rec(
       (await call(sim, 'GET', `/files/v3/files/${String(f.id)}/signed-url`, { token })).body,
     );
-    const tampered = String(signed.url).replace(/signature=./, 'signature=0');
+    // Change the signature's first character (to one it is not: a signature starting with '0'
+    // stayed valid when always replaced by '0').
+    const tampered = String(signed.url).replace(
+      /signature=(.)/,
+      (_match, first: string) => `signature=${first === '0' ? '1' : '0'}`,
+    );
+    expect(tampered).not.toBe(String(signed.url));
     expect((await fetch(tampered)).status).toBe(403);
     expect((await call(sim, 'DELETE', `/files/v3/files/${String(f.id)}`, { token })).status).toBe(
       204,
