@@ -39,6 +39,12 @@ const SECRET_KEY = 'webhookSecret';
 export class EchoAdapter implements ChannelAdapter {
   readonly manifest = echoManifest;
   private readonly receiving = new Map<string, AccountContext>();
+  /**
+   * Webhook secrets by account, read once: every update's webhook checks it, and a secret never
+   * changes once stored (webhookSecret only creates a missing one), so a database read per update
+   * would buy nothing.
+   */
+  private readonly secrets = new Map<string, string>();
   private embedded?: { server: EchoPlatformServer; url: Promise<string> };
 
   constructor(private readonly context: PluginContext<EchoSettings>) {}
@@ -88,7 +94,7 @@ export class EchoAdapter implements ChannelAdapter {
     account: AccountContext,
     request: AdapterWebhookRequest,
   ): Promise<AdapterWebhookResponse> {
-    const secret = await account.state.get<string>(SECRET_KEY);
+    const secret = await this.storedSecret(account);
     const signature = request.headers[ECHO_SIGNATURE_HEADER];
     if (!secret || !verifyEchoWebhook(secret, request.rawBody, signature)) {
       return { status: 401, body: { ok: false, error: 'invalid signature' } };
@@ -181,11 +187,19 @@ export class EchoAdapter implements ChannelAdapter {
   }
 
   private async webhookSecret(account: AccountContext): Promise<string> {
-    const existing = await account.state.get<string>(SECRET_KEY);
+    const existing = await this.storedSecret(account);
     if (existing) return existing;
     const secret = randomBytes(32).toString('hex');
     await account.state.set(SECRET_KEY, secret);
     return secret;
+  }
+
+  private async storedSecret(account: AccountContext): Promise<string | undefined> {
+    const cached = this.secrets.get(account.accountId);
+    if (cached !== undefined) return cached;
+    const stored = await account.state.get<string>(SECRET_KEY);
+    if (stored) this.secrets.set(account.accountId, stored);
+    return stored;
   }
 }
 

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import * as sqlite3 from 'sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import { GATEWAY_ENTITIES } from './entities';
+import { GatewaySqliteDatabase } from './gateway-sqlite-database';
 import { GATEWAY_MIGRATIONS } from './migrations';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -14,7 +15,11 @@ export type DatabaseKind = 'sqlite' | 'postgres';
  * module with a `verbose()` that returns the plain module keeps that cost out (errors then carry
  * the statement's own stack, not the caller's).
  */
-const SQLITE3_WITHOUT_VERBOSE_TRACES = { ...sqlite3, verbose: () => sqlite3 };
+const SQLITE3_DRIVER: Record<string, unknown> = {
+  ...sqlite3,
+  Database: GatewaySqliteDatabase,
+  verbose: () => SQLITE3_DRIVER,
+};
 
 export interface ParsedDatabaseUrl {
   kind: DatabaseKind;
@@ -63,7 +68,7 @@ export function buildDataSourceOptions(
   return {
     ...common,
     type: 'sqlite',
-    driver: SQLITE3_WITHOUT_VERBOSE_TRACES,
+    driver: SQLITE3_DRIVER,
     database,
     // WAL lets readers proceed while the queue writes; busy timeout rides out checkpoints.
     enableWAL: database !== ':memory:',

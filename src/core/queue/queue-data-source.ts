@@ -22,6 +22,9 @@ export async function queueDataSource(dataSource: DataSource): Promise<DataSourc
   if (dataSource.options.type !== 'sqlite') return dataSource;
   const own = await new DataSource({ ...dataSource.options, migrationsRun: false }).initialize();
   serializeSqlite(own);
+  // Accepted events and completed jobs must survive a power loss: this connection's commits sync
+  // the WAL (and with it the repositories' earlier writes, which run with NORMAL).
+  await own.query('PRAGMA synchronous = FULL');
   return own;
 }
 

@@ -68,7 +68,13 @@ export class InboundJobProcessor implements OnModuleInit {
       await this.publisher.publish(publishable, event, context);
       return;
     }
+    // A message's redelivery is recognised by its record (publisher); a status event's by this.
+    const source = inboundEventSource(account.id);
+    if (await this.processedEvents.isProcessed(source, event.eventId)) {
+      this.metrics.countAdapterEvent(job.adapterId, 'inbound', 'duplicate');
+      return;
+    }
     await this.statusHandler.handle(publishable, event, context);
-    await this.processedEvents.markProcessed(inboundEventSource(account.id), event.eventId);
+    await this.processedEvents.markProcessed(source, event.eventId);
   }
 }

@@ -11,7 +11,6 @@ import {
   openRepositoryTestDb,
   type RepositoryTestDb,
 } from '../../core/persistence/testing/repository-test-db';
-import { inboundEventSource } from '../../core/pipeline/queues';
 import { HubSpotApiError } from '../client/errors';
 import type { AttachmentSource } from './attachment-uploader.service';
 import { AttachmentUploader } from './attachment-uploader.service';
@@ -90,7 +89,6 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
       platform,
       repos.conversations,
       repos.messages,
-      repos.processedEvents,
       new ThreadResolver(new ThreadStatusChecker(clock)),
       new AttachmentUploader(logger, clock),
       new ContactResolver(logger, clock),
@@ -181,21 +179,15 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
       lastInboundAt: new Date(event.timestamp),
       lastMessageAt: new Date(event.timestamp),
     });
-    expect(
-      await repos.processedEvents.isProcessed(inboundEventSource(account.id), event.eventId),
-    ).toBe(true);
   });
 
   it('does nothing more for an event whose message is already published', async () => {
     const account = await newAccount();
     const event = message();
     await publisher.publish(account, event, jobContext());
-    await repos.processedEvents.forget(inboundEventSource(account.id), event.eventId);
-    await publisher.publish(account, event, jobContext());
+    await publisher.publish(account, event, jobContext({ attempt: 2 }));
     expect(portal.published).toHaveLength(1);
-    expect(
-      await repos.processedEvents.isProcessed(inboundEventSource(account.id), event.eventId),
-    ).toBe(true);
+    expect(await storedOf(account, event)).toMatchObject({ status: 'PUBLISHED' });
   });
 
   it('a retry after a lost answer publishes the same idempotency id: one HubSpot message', async () => {
@@ -227,10 +219,12 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
       }),
     ];
     await publisher.publish(account, event, jobContext());
-    expect(await storedOf(account, event)).toMatchObject({ status: 'PENDING' });
-    expect(
-      await repos.processedEvents.isProcessed(inboundEventSource(account.id), event.eventId),
-    ).toBe(true);
+    const stored = await storedOf(account, event);
+    expect(stored).toMatchObject({ status: 'PUBLISHED' });
+    expect(stored?.hubspotMessageId).toBeUndefined();
+    // A redelivery of the event is not published again.
+    await publisher.publish(account, event, jobContext());
+    expect(portal.published).toHaveLength(1);
     expect((await conversationOf(account, 'chat-409'))?.lastInboundAt).toEqual(
       new Date(event.timestamp),
     );
@@ -253,9 +247,6 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
       PermanentError,
     );
     expect(await storedOf(account, event)).toMatchObject({ status: 'PENDING' });
-    expect(
-      await repos.processedEvents.isProcessed(inboundEventSource(account.id), event.eventId),
-    ).toBe(false);
     const logged = records.find((r) => String(r.msg).includes('HubSpot refused'));
     expect(String(logged?.reason)).toContain('deliveryIdentifier is invalid');
   });

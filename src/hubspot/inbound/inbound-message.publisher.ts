@@ -5,8 +5,6 @@ import { MetricsService } from '../../core/observability/metrics.service';
 import type { Conversation } from '../../core/persistence/models/conversation.model';
 import { ConversationRepository } from '../../core/persistence/repositories/conversation.repository';
 import { MessageRepository } from '../../core/persistence/repositories/message.repository';
-import { ProcessedEventRepository } from '../../core/persistence/repositories/processed-event.repository';
-import { inboundEventSource } from '../../core/pipeline/queues';
 import type { JobContext } from '../../core/queue/job-queue';
 import { HubSpotApiError } from '../client/errors';
 import type { PublishedMessage, PublishMessage } from '../client/messages.api';
@@ -40,7 +38,6 @@ export class InboundMessagePublisher {
     private readonly platforms: PlatformAccess,
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
-    private readonly processedEvents: ProcessedEventRepository,
     private readonly threads: ThreadResolver,
     private readonly uploader: AttachmentUploader,
     private readonly contacts: ContactResolver,
@@ -64,7 +61,8 @@ export class InboundMessagePublisher {
       externalMessageId: event.externalMessageId,
     });
     if (record.status === 'PUBLISHED') {
-      await this.processedEvents.markProcessed(inboundEventSource(account.id), event.eventId);
+      // A redelivered or replayed event: HubSpot has the message already.
+      this.metrics.countAdapterEvent(account.adapterId, 'inbound', 'duplicate');
       return;
     }
 
@@ -100,13 +98,13 @@ export class InboundMessagePublisher {
       });
     }
     await this.conversations.touch(conversation.id, messageAt, 'INCOMING');
-    if (published) {
-      await this.messages.markPublished(record.id, {
-        hubspotMessageId: published.id,
-        hubspotThreadId: published.conversationsThreadId,
-      });
-    }
-    await this.processedEvents.markProcessed(inboundEventSource(account.id), event.eventId);
+    // Also after a 409 (HubSpot has it; its ids stay unknown): a later redelivery stops here.
+    await this.messages.markPublished(
+      record.id,
+      published
+        ? { hubspotMessageId: published.id, hubspotThreadId: published.conversationsThreadId }
+        : null,
+    );
     this.metrics.countAdapterEvent(account.adapterId, 'inbound', 'published');
     this.logger.debug(
       {
@@ -237,7 +235,7 @@ export class InboundMessagePublisher {
   /**
    * Publishes; undefined when HubSpot answered 409 to a replayed idempotency id (spec 6.6): the
    * message is there already, from an attempt whose answer was lost. HubSpot has no lookup by
-   * idempotency id, so its id stays unknown: the local record stays PENDING without HubSpot
+   * idempotency id, so its id stays unknown: the local record is PUBLISHED without HubSpot
    * ids (a later reply to it goes without inReplyToId), and the event counts as processed.
    */
   private async send(

@@ -14,6 +14,7 @@ import type {
 } from '../models/conversation.model';
 import { RecordNotFoundError } from '../record-not-found.error';
 import { isUniqueViolation } from '../unique-violation';
+import { PreparedSql, preparedSqlOf } from '../prepared-sql';
 
 const DEFAULT_PAGE_SIZE = 100;
 
@@ -21,9 +22,14 @@ const DEFAULT_PAGE_SIZE = 100;
 @Injectable()
 export class ConversationRepository {
   private readonly rows: Repository<ConversationEntity>;
+  /** Every customer message finds its conversation and touches it: prepared statements. */
+  private readonly sql: PreparedSql;
+  private readonly table: string;
 
   constructor(dataSource: DataSource) {
     this.rows = dataSource.getRepository(ConversationEntity);
+    this.sql = preparedSqlOf(dataSource);
+    this.table = this.sql.table(ConversationEntity);
   }
 
   /**
@@ -36,7 +42,11 @@ export class ConversationRepository {
     ref: ConversationInput,
     now = new Date(),
   ): Promise<{ conversation: Conversation; created: boolean }> {
-    const existing = await this.rows.findOneBy({ accountId, externalId: ref.externalId });
+    const [found] = await this.sql.all(
+      `SELECT * FROM ${this.table} WHERE account_id = ? AND external_id = ?`,
+      [accountId, ref.externalId],
+    );
+    const existing = found ? this.sql.hydrate(ConversationEntity, found) : undefined;
     if (existing) return { conversation: await this.refresh(existing, ref, now), created: false };
     const row = this.rows.create({
       id: randomUUID(),
@@ -54,7 +64,7 @@ export class ConversationRepository {
       updatedAt: now,
     });
     try {
-      await this.rows.insert(row);
+      await this.sql.insert(ConversationEntity, row);
       return { conversation: toDomain(row), created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -129,22 +139,24 @@ export class ConversationRepository {
    * of order never rewind them; `INCOMING` also sets the last inbound time.
    */
   async touch(id: string, at: Date, direction: MessageDirection, now = new Date()): Promise<void> {
-    const forward = async (column: 'last_message_at' | 'last_inbound_at'): Promise<void> => {
-      await this.rows
-        .createQueryBuilder()
-        .update()
-        .set({
-          ...(column === 'last_message_at' ? { lastMessageAt: at } : { lastInboundAt: at }),
-          updatedAt: now,
-        })
-        .where(`id = :id AND (${column} IS NULL OR ${column} < :at)`, {
-          id,
-          at: toIsoTimestamp(at),
-        })
-        .execute();
-    };
-    await forward('last_message_at');
-    if (direction === 'INCOMING') await forward('last_inbound_at');
+    // One statement (each costs a round trip to SQLite's thread); a column moves only forward.
+    const later = (column: string) => `(${column} IS NULL OR ${column} < ?)`;
+    const forward = (column: string) =>
+      `${column} = CASE WHEN ${later(column)} THEN ? ELSE ${column} END`;
+    const iso = toIsoTimestamp(at);
+    if (direction === 'INCOMING') {
+      await this.sql.run(
+        `UPDATE ${this.table} SET ${forward('last_message_at')}, ${forward('last_inbound_at')}, ` +
+          `updated_at = ? WHERE id = ? AND (${later('last_message_at')} OR ${later('last_inbound_at')})`,
+        [iso, iso, iso, iso, toIsoTimestamp(now), id, iso, iso],
+      );
+      return;
+    }
+    await this.sql.run(
+      `UPDATE ${this.table} SET ${forward('last_message_at')}, updated_at = ? ` +
+        `WHERE id = ? AND ${later('last_message_at')}`,
+      [iso, iso, toIsoTimestamp(now), id, iso],
+    );
   }
 
   /** Most recently active first. */

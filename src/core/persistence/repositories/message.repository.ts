@@ -14,6 +14,7 @@ import type {
 } from '../models/message.model';
 import { RecordNotFoundError } from '../record-not-found.error';
 import { isUniqueViolation } from '../unique-violation';
+import { PreparedSql, preparedSqlOf } from '../prepared-sql';
 
 /** Statuses an outbound message may leave for SENT / FAILED / READ (READ is never undone). */
 const SENDABLE: MessageStatus[] = ['PENDING', 'FAILED'];
@@ -29,10 +30,15 @@ const READABLE: MessageStatus[] = ['PENDING', 'SENT'];
 export class MessageRepository {
   private readonly rows: Repository<MessageEntity>;
   private readonly externalIds: Repository<MessageExternalIdEntity>;
+  /** Every customer message is recorded and marked published: prepared statements. */
+  private readonly sql: PreparedSql;
+  private readonly table: string;
 
   constructor(dataSource: DataSource) {
     this.rows = dataSource.getRepository(MessageEntity);
     this.externalIds = dataSource.getRepository(MessageExternalIdEntity);
+    this.sql = preparedSqlOf(dataSource);
+    this.table = this.sql.table(MessageEntity);
   }
 
   /** A customer message about to be published to HubSpot (status PENDING). Idempotent by key. */
@@ -69,17 +75,28 @@ export class MessageRepository {
     );
   }
 
-  /** An inbound message is now in HubSpot. */
+  /**
+   * An inbound message is now in HubSpot; `null` when HubSpot's ids are unknown (it answered 409
+   * to a replayed idempotency id).
+   */
   async markPublished(
     id: string,
-    hubspot: { hubspotMessageId: string; hubspotThreadId: string },
+    hubspot: { hubspotMessageId: string; hubspotThreadId: string } | null,
     now = new Date(),
   ): Promise<void> {
-    const result = await this.rows.update(
-      { id },
-      { ...hubspot, status: 'PUBLISHED' satisfies MessageStatus, updatedAt: now },
+    const changed = await this.sql.run(
+      `UPDATE ${this.table} SET status = ?, updated_at = ?, ` +
+        'hubspot_message_id = COALESCE(?, hubspot_message_id), ' +
+        'hubspot_thread_id = COALESCE(?, hubspot_thread_id) WHERE id = ?',
+      [
+        'PUBLISHED' satisfies MessageStatus,
+        toIsoTimestamp(now),
+        hubspot?.hubspotMessageId ?? null,
+        hubspot?.hubspotThreadId ?? null,
+        id,
+      ],
     );
-    if (!result.affected) throw new RecordNotFoundError('message', id);
+    if (!changed) throw new RecordNotFoundError('message', id);
   }
 
   /**
@@ -215,16 +232,15 @@ export class MessageRepository {
       createdAt: now,
       updatedAt: now,
     });
-    let created = true;
     try {
-      await this.rows.insert(row);
+      await this.sql.insert(MessageEntity, row);
+      // A new record has no platform ids yet: insert them without counting or reading back.
+      await this.insertExternalIds(row, externalMessageIds, 0);
+      return { message: domainOf(row, externalMessageIds), created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      created = false;
     }
-    const stored = created
-      ? row
-      : await this.rows.findOneBy({ idempotencyKey: values.idempotencyKey });
+    const stored = await this.rows.findOneBy({ idempotencyKey: values.idempotencyKey });
     if (!stored) {
       // The unique violation was not on the idempotency key (e.g. a reused HubSpot message id).
       throw new Error(
@@ -234,7 +250,7 @@ export class MessageRepository {
     }
     // Also repairs a record whose ids were not written (a crash right after the insert).
     await this.addExternalIds(stored, externalMessageIds);
-    return { message: await this.toDomain(stored), created };
+    return { message: await this.toDomain(stored), created: false };
   }
 
   private async addExternalIds(
@@ -243,22 +259,29 @@ export class MessageRepository {
   ): Promise<void> {
     if (externalMessageIds.length === 0) return;
     const existing = await this.externalIds.count({ where: { messageId: message.id } });
-    await this.externalIds
-      .createQueryBuilder()
-      .insert()
-      .values(
-        externalMessageIds.map((externalId, index) =>
-          this.externalIds.create({
-            messageId: message.id,
-            externalId,
-            accountId: message.accountId,
-            conversationId: message.conversationId,
-            position: existing + index,
-          }),
-        ),
-      )
-      .orIgnore()
-      .execute();
+    await this.insertExternalIds(message, externalMessageIds, existing);
+  }
+
+  /** Inserts platform ids from `position` on; ids already recorded are left as they are. */
+  private async insertExternalIds(
+    message: MessageEntity,
+    externalMessageIds: string[],
+    position: number,
+  ): Promise<void> {
+    // One statement per id: almost always one, and the same prepared statement for any count.
+    for (const [index, externalId] of externalMessageIds.entries()) {
+      await this.sql.insert(
+        MessageExternalIdEntity,
+        this.externalIds.create({
+          messageId: message.id,
+          externalId,
+          accountId: message.accountId,
+          conversationId: message.conversationId,
+          position: position + index,
+        }),
+        { orIgnore: true },
+      );
+    }
   }
 
   private async transition(
@@ -297,19 +320,26 @@ export class MessageRepository {
       where: { messageId: row.id },
       order: { position: 'ASC', externalId: 'ASC' },
     });
-    return {
-      id: row.id,
-      accountId: row.accountId,
-      conversationId: row.conversationId,
-      direction: row.direction as MessageDirection,
-      externalMessageIds: ids.map((id) => id.externalId),
-      ...(row.hubspotMessageId !== null && { hubspotMessageId: row.hubspotMessageId }),
-      ...(row.hubspotThreadId !== null && { hubspotThreadId: row.hubspotThreadId }),
-      status: row.status as MessageStatus,
-      ...(row.failureReason !== null && { failureReason: row.failureReason }),
-      idempotencyKey: row.idempotencyKey,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-    };
+    return domainOf(
+      row,
+      ids.map((id) => id.externalId),
+    );
   }
+}
+
+function domainOf(row: MessageEntity, externalMessageIds: string[]): StoredMessage {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    conversationId: row.conversationId,
+    direction: row.direction as MessageDirection,
+    externalMessageIds,
+    ...(row.hubspotMessageId !== null && { hubspotMessageId: row.hubspotMessageId }),
+    ...(row.hubspotThreadId !== null && { hubspotThreadId: row.hubspotThreadId }),
+    status: row.status as MessageStatus,
+    ...(row.failureReason !== null && { failureReason: row.failureReason }),
+    idempotencyKey: row.idempotencyKey,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
 }

@@ -1,0 +1,171 @@
+import { QueryFailedError, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
+
+/** What the gateway's SQLite connections offer beyond node-sqlite3 (database-options.ts). */
+export interface PreparedStatementCache {
+  preparedStatement(sql: string): SqliteStatement;
+}
+
+/** The part of node-sqlite3's Statement used here. */
+export interface SqliteStatement {
+  run(params: unknown[], callback: (this: { changes: number }, error: Error | null) => void): void;
+  all(params: unknown[], callback: (error: Error | null, rows: unknown[]) => void): void;
+}
+
+const BUSY_RETRY_MS = 100;
+const BUSY_RETRIES = 100;
+
+/**
+ * The repositories' statements on the message hot path (a customer message costs five), run as
+ * prepared statements kept for the connection's lifetime. node-sqlite3 runs a one-off statement
+ * as prepare, run and finalize, two trips to libuv's threadpool and the wake-ups around each;
+ * a kept statement runs in one, and skips TypeORM's query building. TypeORM has no statement
+ * cache, so this is a few lines of our own. SQL is written with `?` placeholders; on PostgreSQL
+ * it goes through TypeORM's query runner with `$n` placeholders (the pool prepares nothing).
+ *
+ * Rows are read and written through TypeORM's metadata (column names, transformers, booleans),
+ * so entities stay the one description of the tables.
+ */
+export class PreparedSql {
+  private readonly inserts = new Map<EntityMetadata, { sql: string; orIgnore: string }>();
+  private readonly postgres: boolean;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.postgres = dataSource.options.type === 'postgres';
+  }
+
+  /** Rows changed by an INSERT, UPDATE or DELETE. */
+  async run(sql: string, params: unknown[]): Promise<number> {
+    const statement = this.statement(sql);
+    if (!statement) {
+      const result = await this.viaQueryRunner(sql, params);
+      return result.affected ?? 0;
+    }
+    return this.withBusyRetry(sql, params, (done) =>
+      statement.run(params, function (error) {
+        done(error, error ? 0 : this.changes);
+      }),
+    );
+  }
+
+  /** Every row of a SELECT, as the database returns it (column names, raw values). */
+  async all<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+    const statement = this.statement(sql);
+    if (!statement) return ((await this.viaQueryRunner(sql, params)).records ?? []) as T[];
+    return this.withBusyRetry(sql, params, (done) =>
+      statement.all(params, (error, rows) => done(error, rows as T[])),
+    );
+  }
+
+  /** An entity from a raw row (`SELECT *`), as TypeORM would have hydrated it. */
+  hydrate<T extends ObjectLiteral>(entity: EntityTarget<T>, raw: Record<string, unknown>): T {
+    const metadata = this.dataSource.getMetadata(entity);
+    const row = metadata.create() as T;
+    for (const column of metadata.columns) {
+      column.setEntityValue(
+        row,
+        this.dataSource.driver.prepareHydratedValue(raw[column.databaseName], column),
+      );
+    }
+    return row;
+  }
+
+  /**
+   * Inserts one entity (every column). `orIgnore` leaves a row whose key exists (no error);
+   * otherwise a unique violation fails as TypeORM's would (see unique-violation.ts).
+   */
+  async insert<T extends ObjectLiteral>(
+    entity: EntityTarget<T>,
+    row: T,
+    options: { orIgnore?: boolean } = {},
+  ): Promise<number> {
+    const metadata = this.dataSource.getMetadata(entity);
+    const sql = this.insertSql(metadata);
+    const values = metadata.columns.map((column) =>
+      this.dataSource.driver.preparePersistentValue(column.getEntityValue(row), column),
+    );
+    return this.run(options.orIgnore ? sql.orIgnore : sql.sql, values);
+  }
+
+  /** The table's name as the driver quotes it. */
+  table<T extends ObjectLiteral>(entity: EntityTarget<T>): string {
+    return this.quotedTable(this.dataSource.getMetadata(entity));
+  }
+
+  private insertSql(metadata: EntityMetadata): { sql: string; orIgnore: string } {
+    let cached = this.inserts.get(metadata);
+    if (!cached) {
+      const columns = metadata.columns.map((c) => this.dataSource.driver.escape(c.databaseName));
+      const into = `INTO ${this.quotedTable(metadata)} (${columns.join(', ')}) VALUES (${columns
+        .map(() => '?')
+        .join(', ')})`;
+      cached = {
+        sql: `INSERT ${into}`,
+        orIgnore: this.postgres
+          ? `INSERT ${into} ON CONFLICT DO NOTHING`
+          : `INSERT OR IGNORE ${into}`,
+      };
+      this.inserts.set(metadata, cached);
+    }
+    return cached;
+  }
+
+  private quotedTable(metadata: EntityMetadata): string {
+    return metadata.tablePath
+      .split('.')
+      .map((part) => this.dataSource.driver.escape(part))
+      .join('.');
+  }
+
+  /** The connection's kept statement; undefined off SQLite (or on a connection without a cache). */
+  private statement(sql: string): SqliteStatement | undefined {
+    if (this.postgres) return undefined;
+    const connection = (this.dataSource.driver as { databaseConnection?: unknown })
+      .databaseConnection as Partial<PreparedStatementCache> | undefined;
+    return connection?.preparedStatement?.(sql);
+  }
+
+  private async viaQueryRunner(sql: string, params: unknown[]) {
+    let position = 0;
+    const query = this.postgres ? sql.replace(/\?/g, () => `$${++position}`) : sql;
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await runner.query(query, params, true);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** As TypeORM's SQLite runner: SQLITE_BUSY (past the busy timeout) is tried again shortly. */
+  private withBusyRetry<T>(
+    sql: string,
+    params: unknown[],
+    execute: (done: (error: Error | null, result: T) => void) => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let retries = 0;
+      const attempt = () =>
+        execute((error, result) => {
+          if (!error) return resolve(result);
+          if (String(error).includes('SQLITE_BUSY') && retries++ < BUSY_RETRIES) {
+            setTimeout(attempt, BUSY_RETRY_MS);
+            return;
+          }
+          reject(new QueryFailedError(sql, params, error));
+        });
+      attempt();
+    });
+  }
+}
+
+const instances = new WeakMap<DataSource, PreparedSql>();
+
+/** The PreparedSql of a DataSource (one per DataSource). */
+export function preparedSqlOf(dataSource: DataSource): PreparedSql {
+  let found = instances.get(dataSource);
+  if (!found) {
+    found = new PreparedSql(dataSource);
+    instances.set(dataSource, found);
+  }
+  return found;
+}
