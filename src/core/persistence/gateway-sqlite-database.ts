@@ -3,6 +3,16 @@ import type { PreparedStatementCache, SqliteStatement } from './prepared-sql';
 
 type Callback = (error: Error | null) => void;
 
+/** Prepared statements kept per SQL text at most. */
+const STATEMENTS_PER_SQL = 8;
+
+interface KeptStatement {
+  statement: sqlite3.Statement;
+  /** Calls not yet answered. */
+  inFlight: number;
+  use: SqliteStatement;
+}
+
 /**
  * node-sqlite3's Database as the gateway opens it (TypeORM's SQLite driver, database-options.ts):
  *
@@ -18,7 +28,7 @@ type Callback = (error: Error | null) => void;
  *   connection closes (SQLite refuses to close with statements still open).
  */
 export class GatewaySqliteDatabase extends sqlite3.Database implements PreparedStatementCache {
-  private readonly prepared = new Map<string, sqlite3.Statement>();
+  private readonly prepared = new Map<string, KeptStatement[]>();
 
   // TypeORM opens it as `new Database(file, flags, callback)`.
   constructor(file: string, mode?: number, callback?: Callback) {
@@ -35,19 +45,52 @@ export class GatewaySqliteDatabase extends sqlite3.Database implements PreparedS
   }
 
   preparedStatement(sql: string): SqliteStatement {
-    let statement = this.prepared.get(sql);
-    if (!statement) {
-      // A statement that fails to prepare reports it to each run; it is not kept.
-      statement = this.prepare(sql, (error: Error | null) => {
-        if (error) this.prepared.delete(sql);
-      });
-      this.prepared.set(sql, statement);
+    let pool = this.prepared.get(sql);
+    if (!pool) {
+      pool = [];
+      this.prepared.set(sql, pool);
     }
-    return statement as unknown as SqliteStatement;
+    // node-sqlite3 runs one call of a statement at a time, each a round trip through the event
+    // loop: concurrent uses of one SQL get statements of their own, up to a few, then share.
+    const idle = pool.find((kept) => kept.inFlight === 0);
+    const kept =
+      idle ??
+      (pool.length < STATEMENTS_PER_SQL
+        ? this.keep(sql, pool)
+        : pool.reduce((a, b) => (b.inFlight < a.inFlight ? b : a)));
+    return kept.use;
+  }
+
+  private keep(sql: string, pool: KeptStatement[]): KeptStatement {
+    // A statement that fails to prepare reports it to each call; it is not kept.
+    const statement = this.prepare(sql, (error: Error | null) => {
+      if (error) pool.splice(pool.indexOf(kept), 1);
+    });
+    const track = <A extends unknown[]>(callback: (...args: A) => void) =>
+      function (this: unknown, ...args: A) {
+        kept.inFlight--;
+        callback.apply(this, args);
+      };
+    const kept: KeptStatement = {
+      statement,
+      inFlight: 0,
+      use: {
+        run: (params, callback) => {
+          kept.inFlight++;
+          statement.run(params, track(callback));
+        },
+        all: (params, callback) => {
+          kept.inFlight++;
+          statement.all(params, track(callback));
+        },
+      },
+    };
+    pool.push(kept);
+    return kept;
   }
 
   override close(callback?: Callback): void {
-    const statements = [...this.prepared.values()];
+    const statements = [...this.prepared.values()].flat().map((kept) => kept.statement);
     this.prepared.clear();
     let open = statements.length;
     if (open === 0) {

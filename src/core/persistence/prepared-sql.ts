@@ -87,6 +87,37 @@ export class PreparedSql {
     return this.run(options.orIgnore ? sql.orIgnore : sql.sql, values);
   }
 
+  /**
+   * Inserts one entity or, when a row with the same `conflict` columns exists, updates that row:
+   * each `update` column takes the new value (`excluded`) or keeps a non-null old one
+   * (`coalesce`). Returns the `returning` columns of the row written (SQLite 3.35+, PostgreSQL).
+   */
+  async upsert<T extends ObjectLiteral>(
+    entity: EntityTarget<T>,
+    row: T,
+    options: {
+      conflict: string[];
+      update: Record<string, 'excluded' | 'coalesce'>;
+      returning: string[];
+    },
+  ): Promise<Record<string, unknown>[]> {
+    const metadata = this.dataSource.getMetadata(entity);
+    const escape = (name: string) => this.dataSource.driver.escape(name);
+    const table = this.quotedTable(metadata);
+    const set = Object.entries(options.update).map(([column, how]) =>
+      how === 'excluded'
+        ? `${escape(column)} = excluded.${escape(column)}`
+        : `${escape(column)} = COALESCE(excluded.${escape(column)}, ${table}.${escape(column)})`,
+    );
+    const sql =
+      `${this.insertSql(metadata).sql} ON CONFLICT (${options.conflict.map(escape).join(', ')}) ` +
+      `DO UPDATE SET ${set.join(', ')} RETURNING ${options.returning.map(escape).join(', ')}`;
+    const values = metadata.columns.map((column) =>
+      this.dataSource.driver.preparePersistentValue(column.getEntityValue(row), column),
+    );
+    return this.all(sql, values);
+  }
+
   /** The table's name as the driver quotes it. */
   table<T extends ObjectLiteral>(entity: EntityTarget<T>): string {
     return this.quotedTable(this.dataSource.getMetadata(entity));

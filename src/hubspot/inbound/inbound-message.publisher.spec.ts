@@ -195,7 +195,8 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
     const event = message();
     portal.lostAnswers.push(new RetryableError('socket hang up'));
     await expect(publisher.publish(account, event, jobContext())).rejects.toThrow('hang up');
-    expect(await storedOf(account, event)).toMatchObject({ status: 'PENDING' });
+    // Nothing is recorded before HubSpot accepted the message.
+    expect(await storedOf(account, event)).toBeUndefined();
     expect((await conversationOf(account))?.hubspotThreadId).toBeUndefined();
 
     await publisher.publish(account, event, jobContext({ attempt: 2 }));
@@ -246,7 +247,7 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
     await expect(publisher.publish(account, event, jobContext())).rejects.toBeInstanceOf(
       PermanentError,
     );
-    expect(await storedOf(account, event)).toMatchObject({ status: 'PENDING' });
+    expect(await storedOf(account, event)).toBeUndefined();
     const logged = records.find((r) => String(r.msg).includes('HubSpot refused'));
     expect(String(logged?.reason)).toContain('deliveryIdentifier is invalid');
   });

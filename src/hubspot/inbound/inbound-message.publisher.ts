@@ -25,11 +25,11 @@ import { TicketRecorder } from './ticket-recorder.service';
 /**
  * Publishes one customer message to HubSpot (spec 6) and records where it landed.
  *
- * Every step may run again (a retried job, a redelivered event): the local record is keyed by
- * the event, HubSpot dedupes by the same deterministic `integrationIdempotencyId`, the thread
- * decision is a function of the event, and the conversation is only changed after HubSpot
- * accepted the message. The record is marked PUBLISHED last, so a record found PUBLISHED means
- * everything else was done too.
+ * Every step may run again (a retried job, a redelivered event): HubSpot dedupes by the
+ * deterministic `integrationIdempotencyId`, the thread decision is a function of the event, and
+ * the conversation is only changed after HubSpot accepted the message. The local record (keyed by
+ * the event) is written once HubSpot accepted it, as PUBLISHED: a record found PUBLISHED stops a
+ * redelivery before it reaches HubSpot, and nothing is written on the way there.
  */
 @Injectable()
 export class InboundMessagePublisher {
@@ -54,13 +54,7 @@ export class InboundMessagePublisher {
   ): Promise<void> {
     const { conversation } = await this.conversations.findOrCreate(account.id, event.conversation);
     const messageKey = inboundMessageKey(account.id, event.eventId);
-    const { message: record } = await this.messages.recordInbound({
-      accountId: account.id,
-      conversationId: conversation.id,
-      idempotencyKey: messageKey,
-      externalMessageId: event.externalMessageId,
-    });
-    if (record.status === 'PUBLISHED') {
+    if ((await this.messages.statusByIdempotencyKey(messageKey)) === 'PUBLISHED') {
       // A redelivered or replayed event: HubSpot has the message already.
       this.metrics.countAdapterEvent(account.adapterId, 'inbound', 'duplicate');
       return;
@@ -97,14 +91,19 @@ export class InboundMessagePublisher {
         ...(ticketId !== undefined && { knownTicketId: ticketId }),
       });
     }
-    await this.conversations.touch(conversation.id, messageAt, 'INCOMING');
     // Also after a 409 (HubSpot has it; its ids stay unknown): a later redelivery stops here.
-    await this.messages.markPublished(
-      record.id,
+    await this.messages.recordPublishedInbound(
+      {
+        accountId: account.id,
+        conversationId: conversation.id,
+        idempotencyKey: messageKey,
+        externalMessageId: event.externalMessageId,
+      },
       published
         ? { hubspotMessageId: published.id, hubspotThreadId: published.conversationsThreadId }
         : null,
     );
+    await this.conversations.touch(conversation.id, messageAt, 'INCOMING');
     this.metrics.countAdapterEvent(account.adapterId, 'inbound', 'published');
     this.logger.debug(
       {

@@ -58,6 +58,56 @@ export class MessageRepository {
     );
   }
 
+  /** The status of the message recorded under this key, if any (one indexed read). */
+  async statusByIdempotencyKey(idempotencyKey: string): Promise<MessageStatus | undefined> {
+    const [row] = await this.sql.all<{ status: MessageStatus }>(
+      `SELECT status FROM ${this.table} WHERE idempotency_key = ?`,
+      [idempotencyKey],
+    );
+    return row?.status;
+  }
+
+  /**
+   * A customer message HubSpot accepted, recorded PUBLISHED in one statement (plus its platform
+   * id): created, or an earlier record under the same key (e.g. PENDING from an attempt that
+   * failed) updated. `null` when HubSpot's ids are unknown (it answered 409 to a replayed
+   * idempotency id). Recording after publishing keeps writes off the path to HubSpot; a crash in
+   * between republishes the same idempotency id, which HubSpot answers 409.
+   */
+  async recordPublishedInbound(
+    input: InboundMessageInput,
+    hubspot: { hubspotMessageId: string; hubspotThreadId: string } | null,
+    now = new Date(),
+  ): Promise<void> {
+    const row = this.rows.create({
+      id: randomUUID(),
+      accountId: input.accountId,
+      conversationId: input.conversationId,
+      idempotencyKey: input.idempotencyKey,
+      direction: 'INCOMING' satisfies MessageDirection,
+      externalMessageId: input.externalMessageId,
+      hubspotMessageId: hubspot?.hubspotMessageId ?? null,
+      hubspotThreadId: hubspot?.hubspotThreadId ?? null,
+      status: 'PUBLISHED' satisfies MessageStatus,
+      failureReason: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const [stored] = await this.sql.upsert(MessageEntity, row, {
+      conflict: ['idempotency_key'],
+      update: {
+        status: 'excluded',
+        updated_at: 'excluded',
+        hubspot_message_id: 'coalesce',
+        hubspot_thread_id: 'coalesce',
+      },
+      returning: ['id'],
+    });
+    const messageId = String(stored?.id ?? row.id);
+    // Position 0 is the message's own platform id; ids of an earlier record stay as they are.
+    await this.insertExternalIds({ ...row, id: messageId }, [input.externalMessageId], 0);
+  }
+
   /** An agent's message about to be sent on the platform (status PENDING). Idempotent by key. */
   recordOutbound(input: OutboundMessageInput, now = new Date()): Promise<RecordResult> {
     return this.record(

@@ -587,6 +587,45 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
         expect((await repos.messages.findByIdempotencyKey(key))?.id).toBe(message.id);
       });
 
+      it('records a published inbound message in one step, also over an earlier record', async () => {
+        const ids = await setup();
+        const key = `tg:${randomUUID()}`;
+        expect(await repos.messages.statusByIdempotencyKey(key)).toBeUndefined();
+        const hubspotMessageId = `hs-${randomUUID()}`;
+        await repos.messages.recordPublishedInbound(
+          { ...ids, idempotencyKey: key, externalMessageId: '41' },
+          { hubspotMessageId, hubspotThreadId: '901' },
+        );
+        expect(await repos.messages.statusByIdempotencyKey(key)).toBe('PUBLISHED');
+        expect(await repos.messages.findByExternalId(ids.accountId, '41')).toMatchObject({
+          ...ids,
+          direction: 'INCOMING',
+          externalMessageIds: ['41'],
+          status: 'PUBLISHED',
+          hubspotMessageId,
+          hubspotThreadId: '901',
+        });
+
+        // A PENDING record (an older attempt) becomes PUBLISHED; unknown HubSpot ids keep none.
+        const pendingKey = `tg:${randomUUID()}`;
+        const { message: pending } = await repos.messages.recordInbound({
+          ...ids,
+          idempotencyKey: pendingKey,
+          externalMessageId: '42',
+        });
+        await repos.messages.recordPublishedInbound(
+          { ...ids, idempotencyKey: pendingKey, externalMessageId: '42' },
+          null,
+        );
+        const updated = await repos.messages.findByIdempotencyKey(pendingKey);
+        expect(updated).toMatchObject({
+          id: pending.id,
+          status: 'PUBLISHED',
+          externalMessageIds: ['42'],
+        });
+        expect(updated?.hubspotMessageId).toBeUndefined();
+      });
+
       it('scopes external ids to a conversation when asked (per-chat message ids)', async () => {
         const ids = await setup();
         const other = (
