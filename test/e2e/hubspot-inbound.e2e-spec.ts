@@ -6,11 +6,11 @@ import type { StoredMessage } from '../../src/core/persistence/models/message.mo
 import { ChannelAccountRepository } from '../../src/core/persistence/repositories/channel-account.repository';
 import { ConversationRepository } from '../../src/core/persistence/repositories/conversation.repository';
 import { MessageRepository } from '../../src/core/persistence/repositories/message.repository';
-import { ProcessedEventRepository } from '../../src/core/persistence/repositories/processed-event.repository';
-import { INBOUND_QUEUE, inboundEventSource, type InboundJob } from '../../src/core/pipeline/queues';
+import { INBOUND_QUEUE, type InboundJob } from '../../src/core/pipeline/queues';
 import { AccountDirectory } from '../../src/core/plugins/account-directory';
 import { InboundEventSink } from '../../src/core/plugins/account-context.factory';
 import { JobQueue } from '../../src/core/queue/job-queue';
+import { inboundMessageKey } from '../../src/hubspot/inbound/inbound-ids';
 import type { Message as SimMessage } from '../simulators/hubspot/types';
 import {
   boundAccount,
@@ -209,12 +209,12 @@ describe('Inbound pipeline: platform messages published to HubSpot', () => {
       integrationThreadId: thread?.integrationThreadId,
       lastInboundAt: new Date(message.createdAt),
     });
+    // Recorded as published under its event: a redelivery stops before HubSpot.
     expect(
-      await repo(ProcessedEventRepository).isProcessed(
-        inboundEventSource(account.id),
-        `echo:${bot.id}:${sent.update.update_id}`,
+      await repo(MessageRepository).statusByIdempotencyKey(
+        inboundMessageKey(account.id, `echo:${bot.id}:${sent.update.update_id}`),
       ),
-    ).toBe(true);
+    ).toBe('PUBLISHED');
   });
 
   it('keeps a chat in its thread, carries inReplyToId for replies and marks edits', async () => {

@@ -72,6 +72,10 @@ export class InboundJobProcessor implements OnModuleInit {
     const source = inboundEventSource(account.id);
     if (await this.processedEvents.isProcessed(source, event.eventId)) {
       this.metrics.countAdapterEvent(job.adapterId, 'inbound', 'duplicate');
+      this.logger.debug(
+        { adapter: job.adapterId, account: account.id, eventId: event.eventId },
+        'dropped a redelivered platform event',
+      );
       return;
     }
     await this.statusHandler.handle(publishable, event, context);

@@ -57,6 +57,10 @@ export class InboundMessagePublisher {
     if ((await this.messages.statusByIdempotencyKey(messageKey)) === 'PUBLISHED') {
       // A redelivered or replayed event: HubSpot has the message already.
       this.metrics.countAdapterEvent(account.adapterId, 'inbound', 'duplicate');
+      this.logger.debug(
+        { adapter: account.adapterId, account: account.id, eventId: event.eventId },
+        'dropped a redelivered platform event',
+      );
       return;
     }
 
