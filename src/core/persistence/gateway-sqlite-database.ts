@@ -30,10 +30,14 @@ interface KeptStatement {
 export class GatewaySqliteDatabase extends sqlite3.Database implements PreparedStatementCache {
   private readonly prepared = new Map<string, KeptStatement[]>();
 
-  // TypeORM opens it as `new Database(file, flags, callback)`.
-  constructor(file: string, mode?: number, callback?: Callback) {
-    const defaultMode = sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE | sqlite3.OPEN_FULLMUTEX;
-    super(file, mode ?? defaultMode, (error: Error | null) => {
+  // TypeORM opens it as `new Database(file, callback)`, or `(file, flags, callback)` with flags.
+  constructor(file: string, modeOrCallback?: number | Callback, maybeCallback?: Callback) {
+    const callback = typeof modeOrCallback === 'function' ? modeOrCallback : maybeCallback;
+    const mode =
+      typeof modeOrCallback === 'number'
+        ? modeOrCallback
+        : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE | sqlite3.OPEN_FULLMUTEX;
+    super(file, mode, (error: Error | null) => {
       if (error) {
         callback?.(error);
         return;
@@ -62,10 +66,20 @@ export class GatewaySqliteDatabase extends sqlite3.Database implements PreparedS
   }
 
   private keep(sql: string, pool: KeptStatement[]): KeptStatement {
-    // A statement that fails to prepare reports it to each call; it is not kept.
+    // node-sqlite3 never answers calls on a statement that failed to prepare: calls wait for the
+    // preparation, and a failed one answers them with its error and is not kept.
+    let prepared: Error | null | undefined;
+    const waiting: (() => void)[] = [];
     const statement = this.prepare(sql, (error: Error | null) => {
+      prepared = error ?? null;
       if (error) pool.splice(pool.indexOf(kept), 1);
+      for (const proceed of waiting.splice(0)) proceed();
     });
+    const whenPrepared = (call: () => void, fail: (error: Error) => void) => {
+      const proceed = () => (prepared ? fail(prepared) : call());
+      if (prepared === undefined) waiting.push(proceed);
+      else proceed();
+    };
     const track = <A extends unknown[]>(callback: (...args: A) => void) =>
       function (this: unknown, ...args: A) {
         kept.inFlight--;
@@ -77,11 +91,19 @@ export class GatewaySqliteDatabase extends sqlite3.Database implements PreparedS
       use: {
         run: (params, callback) => {
           kept.inFlight++;
-          statement.run(params, track(callback));
+          const done = track(callback);
+          whenPrepared(
+            () => statement.run(params, done),
+            (error) => done.call({ changes: 0 }, error),
+          );
         },
         all: (params, callback) => {
           kept.inFlight++;
-          statement.all(params, track(callback));
+          const done = track(callback);
+          whenPrepared(
+            () => statement.all(params, done),
+            (error) => done(error, []),
+          );
         },
       },
     };
