@@ -2,7 +2,8 @@
  * End to end, platform -> HubSpot: a customer writes on the Echo platform, the platform posts its
  * webhook, the message is published to the HubSpot simulator (rate limits off). Measured for the
  * gateway (its own process, SQLite, embedded queue) and for the floor (a bare node:http forwarder
- * doing the same publish request, e2e-floor.ts), each with the same Echo accounts and chats:
+ * doing the same publish request, e2e-floor.ts, in its own process too), each with the same Echo
+ * accounts and chats:
  *
  * - latency: open loop at a fixed rate (BENCH_RATE, 200/s) for BENCH_LATENCY_SECONDS (20 s);
  *   latency = from posting the customer message on the platform to the simulator storing the
@@ -69,7 +70,7 @@ interface PhaseResult {
   steadyRate: number;
   latency: LatencySummary;
   errors: PostErrors & { lateP99Ms?: number; lateMaxMs?: number };
-  /** CPU ms per message of the gateway process and of this bench process. */
+  /** CPU ms per message of the process under test (gateway or floor forwarder); see benchCpuMs. */
   gatewayCpuMs?: number;
   benchCpuMs: number;
   load: string;
@@ -160,20 +161,20 @@ async function main(): Promise<void> {
       openLoop({ rate: RATE, count: RATE * LATENCY_SECONDS, post, tracker: t }),
     );
     log(`[${target}] throughput: closed loop, ${MESSAGES} messages, ${CONCURRENCY} in flight`);
-    if (PROFILE && pid !== undefined) startProfiling(pid);
+    if (PROFILE && pid !== undefined && target === 'gateway') startProfiling(pid);
     await measure('throughput', (t) =>
       closedLoop({ concurrency: CONCURRENCY, count: MESSAGES, post, tracker: t, idleMs: IDLE_MS }),
     );
-    if (PROFILE && pid !== undefined) log(await stopProfiling(pid));
+    if (PROFILE && pid !== undefined && target === 'gateway') log(await stopProfiling(pid));
   };
 
   try {
     if (ONLY !== 'gateway') {
       const floor = await startFloor(harness, echo.platform, ACCOUNTS);
       try {
-        await runPhases('floor', floor.echoAccountIds);
-        if (floor.forwarder.rejected > 0)
-          log(`floor: ${floor.forwarder.rejected} publishes rejected`);
+        await runPhases('floor', floor.echoAccountIds, floor.forwarder.pid);
+        const rejected = await floor.forwarder.rejected();
+        if (rejected > 0) log(`floor: ${rejected} publishes rejected`);
       } finally {
         await floor.stop();
       }
@@ -220,7 +221,9 @@ function describe(r: PhaseResult): string {
     `p90 ${ms(l.p90)} p99 ${ms(l.p99)} max ${ms(l.max)} ms; post errors ${e.failed}, ` +
     `undelivered ${e.undelivered}${e.firstError ? ` (${e.firstError})` : ''}` +
     (e.lateP99Ms !== undefined ? `; generator late p99 ${ms(e.lateP99Ms)} ms` : '') +
-    (r.gatewayCpuMs !== undefined ? `; gateway CPU ${r.gatewayCpuMs.toFixed(3)} ms/msg` : '') +
+    (r.gatewayCpuMs !== undefined
+      ? `; ${r.target === 'floor' ? 'forwarder' : 'gateway'} CPU ${r.gatewayCpuMs.toFixed(3)} ms/msg`
+      : '') +
     `; bench CPU ${r.benchCpuMs.toFixed(3)} ms/msg; load ${r.load}`
   );
 }
@@ -264,7 +267,7 @@ function report(
   log(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown'}, node ${process.version}`);
   log(`finished ${new Date().toISOString()}, load average ${machineLoad()}`);
   log(
-    '| target | phase | messages/s (steady) | p50 ms | p90 ms | p99 ms | max ms | gateway CPU ms/msg |',
+    '| target | phase | messages/s (steady) | p50 ms | p90 ms | p99 ms | max ms | gateway / forwarder CPU ms/msg |',
   );
   log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
