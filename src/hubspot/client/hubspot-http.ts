@@ -156,9 +156,24 @@ export class HubSpotHttp {
       : undefined;
     const timer = new AbortController();
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
-    const timeout = setTimeout(() => timer.abort(new Error('timeout')), timeoutMs);
-    const signal = request.signal ? AbortSignal.any([timer.signal, request.signal]) : timer.signal;
-    const done = (): void => clearTimeout(timeout);
+    let timedOut = false;
+    const timeout = setTimeout(() => {
+      timedOut = true;
+      timer.abort(new Error('timeout'));
+    }, timeoutMs);
+    // The caller's signal aborts the same controller. (AbortSignal.any would do it, but on Node 20
+    // it costs a combined signal with weak references per request, on every publish.)
+    const callerSignal = request.signal;
+    const abortByCaller = () => timer.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) abortByCaller();
+    else callerSignal?.addEventListener('abort', abortByCaller, { once: true });
+    const signal = timer.signal;
+    const done = (): void => {
+      clearTimeout(timeout);
+      // A download's body is still read after `done` (timeout covers the headers only): the
+      // caller's signal keeps aborting it.
+      if (timeoutCovers === 'all') callerSignal?.removeEventListener('abort', abortByCaller);
+    };
 
     let response: Response;
     try {
@@ -168,12 +183,7 @@ export class HubSpotHttp {
           : await fetch(url, { method: request.method, headers, body, signal, redirect: 'manual' });
     } catch (error) {
       done();
-      throw mapTransportError(
-        error,
-        operation,
-        timer.signal.aborted,
-        request.signal?.aborted ?? false,
-      );
+      throw mapTransportError(error, operation, timedOut, request.signal?.aborted ?? false);
     } finally {
       lease?.release();
     }
