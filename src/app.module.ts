@@ -16,6 +16,7 @@ import { GATEWAY_LOGGER, SecretRedactor } from './core/logging';
 import { LOADED_PLUGINS } from './core/plugins/adapter-supervisor';
 import { GATEWAY_CONFIG, PUBLIC_URL } from './core/config/config.tokens';
 import { QueueModule } from './core/queue/queue.module';
+import { ProcessedEventRetention } from './core/pipeline/processed-event-retention';
 import { GatewayLifecycle } from './gateway-lifecycle';
 
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
@@ -56,6 +57,7 @@ export class AppModule {
         { provide: LOADED_PLUGINS, useValue: prepared.plugins },
         { provide: PUBLIC_URL, useValue: config.PUBLIC_URL },
         GatewayLifecycle,
+        ProcessedEventRetention,
       ],
       exports: [GATEWAY_CONFIG, GATEWAY_LOGGER, SecretRedactor, LOADED_PLUGINS, PUBLIC_URL],
     };

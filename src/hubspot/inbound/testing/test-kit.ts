@@ -1,7 +1,4 @@
 /** Small helpers the inbound pipeline's unit tests share. */
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import type { GatewayLogger } from '../../../core/logging';
 import type { JobContext } from '../../../core/queue/job-queue';
 import { InboundClock } from '../inbound-clock';
 
@@ -31,16 +28,4 @@ export function jobContext(overrides: Partial<JobContext> = {}): JobContext {
   };
 }
 
-/** A real pino logger that keeps its records for assertions. */
-export function recordingLogger(): { logger: GatewayLogger; records: Record<string, unknown>[] } {
-  const records: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        records.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, sink), records };
-}
+export { recordingLogger } from '../../../core/logging/testing/recording-logger';

@@ -1,0 +1,58 @@
+import {
+  openRepositoryTestDb,
+  type RepositoryTestDb,
+} from '../persistence/testing/repository-test-db';
+import { recordingLogger } from '../logging/testing/recording-logger';
+import { PROCESSED_EVENT_RETENTION_MS, ProcessedEventRetention } from './processed-event-retention';
+
+describe('ProcessedEventRetention', () => {
+  let db: RepositoryTestDb;
+
+  beforeEach(async () => {
+    db = await openRepositoryTestDb();
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('forgets events older than the retention and keeps newer ones', async () => {
+    const now = new Date('2026-11-28T12:00:00.000Z');
+    const events = db.repos.processedEvents;
+    await events.markProcessed(
+      'hubspot',
+      'old',
+      new Date(now.getTime() - PROCESSED_EVENT_RETENTION_MS - 1),
+    );
+    await events.markProcessed('inbound:a', 'recent', new Date(now.getTime() - 60_000));
+    const { logger, records } = recordingLogger();
+    const retention = new ProcessedEventRetention(events, logger);
+
+    expect(await retention.purge(now)).toBe(1);
+    expect(await events.isProcessed('hubspot', 'old')).toBe(false);
+    expect(await events.isProcessed('inbound:a', 'recent')).toBe(true);
+    expect(records.some((r) => r.purged === 1)).toBe(true);
+    expect(await retention.purge(now)).toBe(0);
+  });
+
+  it('logs a failed purge instead of throwing', async () => {
+    const { logger, records } = recordingLogger();
+    const failing = {
+      purgeOlderThan: () => Promise.reject(new Error('database is locked')),
+    } as unknown as ConstructorParameters<typeof ProcessedEventRetention>[0];
+    const retention = new ProcessedEventRetention(failing, logger);
+    await expect(retention.purge()).resolves.toBe(0);
+    expect(records.some((r) => String(r.msg).includes('could not purge'))).toBe(true);
+  });
+
+  it('schedules its purges without keeping the process alive, and stops them', () => {
+    const { logger } = recordingLogger();
+    const retention = new ProcessedEventRetention(db.repos.processedEvents, logger);
+    retention.onApplicationBootstrap();
+    const timers = (retention as unknown as { timers: NodeJS.Timeout[] }).timers;
+    expect(timers).toHaveLength(2);
+    expect(timers.every((timer) => !timer.hasRef())).toBe(true);
+    retention.onApplicationShutdown();
+    expect((retention as unknown as { timers: NodeJS.Timeout[] }).timers).toHaveLength(0);
+  });
+});
