@@ -80,7 +80,7 @@ export function msUntilUtcMidnight(now = Date.now()): number {
  */
 export function mapErrorResponse(
   status: number,
-  headers: Headers,
+  headers: Pick<Headers, 'get'>,
   bodyText: string,
   operation: string,
 ): GatewayError {

@@ -5,6 +5,7 @@ import type { AccessTokenProvider } from './access-token-provider';
 import { mapErrorResponse, mapTransportError, parseRetryAfter } from './error-mapping';
 import { HubSpotServerError } from './errors';
 import { buildUrl, type QueryInput } from './path';
+import { answerOfResponse, type HttpAnswer, requestText } from './http-answer';
 import { streamRequest } from './stream-request';
 
 export interface HubSpotHttpOptions {
@@ -89,7 +90,7 @@ export class HubSpotHttp {
 
   /** Sends a request and parses the JSON answer (undefined for 204 / empty bodies). */
   async json<T>(request: HubSpotRequest): Promise<T> {
-    const { response, done } = await this.send(request, 'all');
+    const { answer: response, done } = await this.send(request, 'all');
     try {
       let text: string;
       try {
@@ -122,9 +123,10 @@ export class HubSpotHttp {
    * covers only the wait for the headers; the caller must consume or cancel the body.
    */
   async raw(request: HubSpotRequest): Promise<Response> {
-    const { response, done } = await this.send(request, 'headers');
+    const { answer, done } = await this.send(request, 'headers');
     done();
-    return response;
+    if (!answer.response) throw new Error('a download must be answered with a fetch Response');
+    return answer.response;
   }
 
   /** The absolute URL of an API path (for comparing hosts of download links). */
@@ -136,7 +138,7 @@ export class HubSpotHttp {
     request: HubSpotRequest,
     timeoutCovers: 'all' | 'headers',
     attempt = 1,
-  ): Promise<{ response: Response; done: () => void }> {
+  ): Promise<{ answer: HttpAnswer; done: () => void }> {
     const operation = operationOf(request);
     const portalId = request.auth.type === 'portal' ? request.auth.portalId : undefined;
     const token = portalId ? await this.tokenProvider().getAccessToken(portalId) : undefined;
@@ -175,12 +177,19 @@ export class HubSpotHttp {
       if (timeoutCovers === 'all') callerSignal?.removeEventListener('abort', abortByCaller);
     };
 
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response =
-        body !== undefined && typeof body !== 'string'
-          ? await streamRequest(url, { method: request.method, headers, body, signal })
-          : await fetch(url, { method: request.method, headers, body, signal, redirect: 'manual' });
+      if (body !== undefined && typeof body !== 'string') {
+        response = answerOfResponse(
+          await streamRequest(url, { method: request.method, headers, body, signal }),
+        );
+      } else if (timeoutCovers === 'all') {
+        response = await requestText(url, { method: request.method, headers, body, signal });
+      } else {
+        response = answerOfResponse(
+          await fetch(url, { method: request.method, headers, body, signal, redirect: 'manual' }),
+        );
+      }
     } catch (error) {
       done();
       throw mapTransportError(error, operation, timedOut, request.signal?.aborted ?? false);
@@ -200,7 +209,7 @@ export class HubSpotHttp {
     }
 
     if (response.status === 401 && portalId && token && attempt === 1) {
-      await response.body?.cancel().catch(() => undefined);
+      await response.discard();
       done();
       this.logger.debug({ portalId, operation }, 'HubSpot rejected the access token; refreshing');
       await this.tokenProvider().refreshAfterRejection(portalId, token);
@@ -229,7 +238,7 @@ export class HubSpotHttp {
       );
       throw error;
     }
-    return { response, done };
+    return { answer: response, done };
   }
 
   private tokenProvider(): AccessTokenProvider {

@@ -26,7 +26,7 @@ export interface RateLimitObservation {
 }
 
 /** Reads the X-HubSpot-RateLimit-* headers (spec 11.1). */
-export function observationOf(status: number, headers: Headers): RateLimitObservation {
+export function observationOf(status: number, headers: Pick<Headers, 'get'>): RateLimitObservation {
   const num = (name: string): number | undefined => {
     const raw = headers.get(name);
     if (raw === null || raw.trim() === '') return undefined;
