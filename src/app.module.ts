@@ -9,6 +9,7 @@ import { HubSpotOutboundModule } from './hubspot/outbound/hubspot-outbound.modul
 import type { PreparedGateway } from './prepare-gateway';
 import { parseDatabaseUrl } from './core/persistence/database-options';
 import { PersistenceModule } from './core/persistence/persistence.module';
+import { SqliteCheckpointer } from './core/persistence/sqlite-checkpointer';
 import { MetricsModule } from './core/observability/metrics.module';
 import { ObservabilityModule } from './core/observability/observability.module';
 import { PluginsModule } from './core/plugins/plugins.module';
@@ -58,6 +59,7 @@ export class AppModule {
         { provide: PUBLIC_URL, useValue: config.PUBLIC_URL },
         GatewayLifecycle,
         ProcessedEventRetention,
+        SqliteCheckpointer,
       ],
       exports: [GATEWAY_CONFIG, GATEWAY_LOGGER, SecretRedactor, LOADED_PLUGINS, PUBLIC_URL],
     };
