@@ -7,17 +7,18 @@
 import twilio from 'twilio';
 import { ChannelAccountRepository } from '../../src/core/persistence/repositories/channel-account.repository';
 import { helpDeskInboxId } from '../support/hubspot-world';
-import type { MessageRecord } from '../simulators/twilio';
 import {
   agentReplies,
   type ConnectedSms,
   connectSmsAccount,
+  createRequestsTo,
   customerTexts,
   hubSpotMessage,
   published,
   type SmsHubSpotWorld,
   startSmsHubSpotWorld,
   statusIs,
+  twilioMessagesTo,
 } from './sms-hubspot.world';
 
 jest.setTimeout(120_000);
@@ -47,22 +48,6 @@ describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending ra
       delivery: result.delivery,
     };
   };
-
-  const twilioMessagesTo = (number: string): MessageRecord[] =>
-    world.twilio
-      .messages({ to: number })
-      .filter((m) => m.direction === 'outbound-api')
-      .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
-
-  const createRequestsTo = (number: string) =>
-    world.twilio
-      .requests()
-      .filter(
-        (r) =>
-          r.method === 'POST' &&
-          r.path.endsWith('/Messages.json') &&
-          (r.body as Record<string, unknown> | null)?.To === number,
-      );
 
   /** A 1600-character reply (11 segments), then two short ones. */
   const repliesInARow = async (threadId: string) => {
@@ -107,7 +92,7 @@ describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending ra
     // Status callbacks go to the public URL too, and are accepted.
     const id = await agentReplies(world, threadId, { text: 'Hello back' });
     await statusIs(world, id, 'SENT');
-    const [reply] = twilioMessagesTo(customer);
+    const [reply] = twilioMessagesTo(world, customer);
     expect(reply.statusCallback).toBe(`${webhookUrl}/status`);
     await world.twilio.waitForStatus(reply.sid, 'delivered');
     expect(world.twilio.statusCallbacks(reply.sid).map((d) => d.responseStatus)).toEqual([
@@ -143,13 +128,13 @@ describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending ra
 
     const refused = await agentReplies(world, threadId, { text: 'Your parcel is on its way' });
     expect(await failureOf(refused)).toBe(OPTED_OUT);
-    expect(createRequestsTo(customer)).toEqual([]);
+    expect(createRequestsTo(world, customer)).toEqual([]);
 
     const start = await customerSays(customer, 'start');
     expect(start.message.text).toBe('start');
     const again = await agentReplies(world, threadId, { text: 'Welcome back' });
     await statusIs(world, again, 'SENT');
-    expect(twilioMessagesTo(customer).map((m) => m.body)).toEqual(['Welcome back']);
+    expect(twilioMessagesTo(world, customer).map((m) => m.body)).toEqual(['Welcome back']);
   });
 
   it('UNSUBSCRIBE, CANCEL, END and QUIT opt out too (any case, surrounding spaces); HELP does not', async () => {
@@ -159,7 +144,7 @@ describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending ra
       expect(message.text.trim()).toBe(keyword.trim());
       const id = await agentReplies(world, threadId, { text: `reply to ${keyword}` });
       expect(await failureOf(id)).toBe(OPTED_OUT);
-      expect(createRequestsTo(customer)).toEqual([]);
+      expect(createRequestsTo(world, customer)).toEqual([]);
     }
     const customer = newCustomer();
     const help = await customerSays(customer, 'HELP');
@@ -176,10 +161,12 @@ describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending ra
     world.twilio.addOptOut(sms.platform.number, customer);
     const first = await agentReplies(world, threadId, { text: 'one' });
     expect(await failureOf(first)).toBe(OPTED_OUT);
-    expect(createRequestsTo(customer).map((r) => [r.status, r.errorCode])).toEqual([[400, 21610]]);
+    expect(createRequestsTo(world, customer).map((r) => [r.status, r.errorCode])).toEqual([
+      [400, 21610],
+    ]);
     const second = await agentReplies(world, threadId, { text: 'two' });
     expect(await failureOf(second)).toBe(OPTED_OUT);
-    expect(createRequestsTo(customer)).toHaveLength(1);
+    expect(createRequestsTo(world, customer)).toHaveLength(1);
   });
 
   it('holds replies beyond the number’s rate (1 segment/s) and sends every one, in order', async () => {
@@ -191,7 +178,7 @@ describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending ra
     const ids = await repliesInARow(threadId);
     for (const id of ids) await statusIs(world, id, 'SENT');
 
-    const sent = twilioMessagesTo(customer);
+    const sent = twilioMessagesTo(world, customer);
     expect(sent.map((m) => m.body)).toEqual([LONG, 'second', 'third']);
     expect(sent.map((m) => m.numSegments)).toEqual([11, 1, 1]);
     // The bucket (10 segments of burst, refilled at 1 per second) lets a send through only while
@@ -218,7 +205,7 @@ describe('SMS end to end behind a reverse proxy: signatures, opt-out, sending ra
     const { threadId } = await customerSays(customer, 'quick please', fast);
     const ids = await repliesInARow(threadId);
     for (const id of ids) await statusIs(world, id, 'SENT');
-    expect(twilioMessagesTo(customer).map((m) => m.body)).toEqual([LONG, 'second', 'third']);
+    expect(twilioMessagesTo(world, customer).map((m) => m.body)).toEqual([LONG, 'second', 'third']);
     // 13 segments fit into a 100/s number's burst: nothing was held.
     expect(held().filter((id) => ids.includes(id))).toEqual([]);
   });

@@ -6,19 +6,20 @@
  */
 import twilio from 'twilio';
 import { MessageRepository } from '../../src/core/persistence/repositories/message.repository';
-import type { MessageRecord } from '../simulators/twilio';
 import { helpDeskInboxId } from '../support/hubspot-world';
 import { eventually } from '../support/test-gateway';
 import {
   agentReplies,
   type ConnectedSms,
   connectSmsAccount,
+  createRequestsTo,
   customerTexts,
   hubSpotMessage,
   published,
   type SmsHubSpotWorld,
   startSmsHubSpotWorld,
   statusIs,
+  twilioMessagesTo,
   uploadToHubSpot,
 } from './sms-hubspot.world';
 
@@ -42,23 +43,6 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
     const stored = await published(world, sms.account.id, result.message.sid);
     return { number, threadId: stored.hubspotThreadId ?? '' };
   };
-
-  /** What Twilio received for a customer, oldest first (agent replies only). */
-  const twilioMessagesTo = (number: string): MessageRecord[] =>
-    world.twilio
-      .messages({ to: number })
-      .filter((m) => m.direction === 'outbound-api')
-      .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
-
-  const createRequestsTo = (number: string) =>
-    world.twilio
-      .requests()
-      .filter(
-        (r) =>
-          r.method === 'POST' &&
-          r.path.endsWith('/Messages.json') &&
-          (r.body as Record<string, unknown> | null)?.To === number,
-      );
 
   const sentLogs = () => world.gateway.logs().filter((line) => line.msg === 'sms: sent');
 
@@ -86,7 +70,7 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
         '<p>Hello <strong>Ada</strong>, see <a href="https://example.com/docs">the docs</a></p>',
     });
     await statusIs(world, id, 'SENT');
-    const [message] = twilioMessagesTo(number);
+    const [message] = twilioMessagesTo(world, number);
     expect(message).toMatchObject({
       from: sms.platform.number,
       body: 'Hello Ada, see the docs (https://example.com/docs)',
@@ -121,7 +105,7 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
     const { number, threadId } = await customerOpens();
     const id = await agentReplies(world, threadId, { text: 'genuine' });
     await statusIs(world, id, 'SENT');
-    const [message] = twilioMessagesTo(number);
+    const [message] = twilioMessagesTo(world, number);
     await world.twilio.waitForStatus(message.sid, 'delivered');
     const url = message.statusCallback ?? '';
     const params = {
@@ -159,7 +143,7 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
     const one = await agentReplies(world, threadId, { text: whole });
     await statusIs(world, one, 'SENT');
     // 1600 GSM-7 characters: one message of 11 segments, not split.
-    const [single] = twilioMessagesTo(number);
+    const [single] = twilioMessagesTo(world, number);
     expect(single.body).toBe(whole);
     expect(single.numSegments).toBe(11);
 
@@ -168,7 +152,7 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
     expect(long.length).toBeGreaterThan(3200);
     const split = await agentReplies(world, threadId, { text: long });
     await statusIs(world, split, 'SENT');
-    const parts = twilioMessagesTo(number).slice(1);
+    const parts = twilioMessagesTo(world, number).slice(1);
     expect(parts).toHaveLength(3);
     for (const part of parts) expect(part.body.length).toBeLessThanOrEqual(1600);
     expect(
@@ -200,7 +184,7 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
       fileIds: [image.id, doc.id],
     });
     await statusIs(world, id, 'SENT');
-    const [message] = twilioMessagesTo(number);
+    const [message] = twilioMessagesTo(world, number);
     expect(message.body).toBe('Here are the files');
     await world.twilio.waitForStatus(message.sid, 'delivered');
     const media = world.twilio.message(message.sid)?.media ?? [];
@@ -224,7 +208,7 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
     expect(await failureOf(tooLarge)).toBe(
       '"manual.pdf" is too large for MMS (600 KB; files other than JPEG, PNG and GIF images up to 500 KB)',
     );
-    expect(twilioMessagesTo(number)).toEqual([]);
+    expect(twilioMessagesTo(world, number)).toEqual([]);
 
     // An empty file passes every check at send; Twilio fetches it and fails the message (63019).
     const empty = world.sim.control.uploadFile({
@@ -237,7 +221,7 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
     expect(await failureOf(emptyReply)).toBe(
       'Twilio could not download an attachment (the file was empty) (Twilio 63019)',
     );
-    expect(twilioMessagesTo(number).map((m) => m.status)).toEqual(['failed']);
+    expect(twilioMessagesTo(world, number).map((m) => m.status)).toEqual(['failed']);
 
     // A handset without MMS: the carrier refuses it (30011); a text alone still goes.
     const noMms = await customerOpens('no-mms');
@@ -257,7 +241,7 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
     expect(await failureOf(id)).toBe(
       'attachments cannot be sent to +447700900123: Twilio sends MMS only to US and Canadian numbers (send the text alone)',
     );
-    expect(createRequestsTo(uk.number)).toEqual([]);
+    expect(createRequestsTo(world, uk.number)).toEqual([]);
   });
 
   it('a sender number without MMS capability: the file is refused, text still goes', async () => {
@@ -314,7 +298,7 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
       const id = await agentReplies(world, customer.threadId, { text: `to ${behavior}` });
       expect(await failureOf(id)).toBe(reason);
       expect(await stored(id)).toMatchObject({ status: 'FAILED', failureReason: reason });
-      const [message] = twilioMessagesTo(customer.number);
+      const [message] = twilioMessagesTo(world, customer.number);
       expect(message.errorCode).toBe(Number(/Twilio (\d+)/.exec(reason)?.[1]));
     }
   });
@@ -330,8 +314,8 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
       world.twilio.setDestination({ number: customer.number, behavior });
       const id = await agentReplies(world, customer.threadId, { text: `to ${behavior}` });
       expect(await failureOf(id)).toBe(reason);
-      expect(createRequestsTo(customer.number)).toHaveLength(1);
-      expect(twilioMessagesTo(customer.number)).toEqual([]);
+      expect(createRequestsTo(world, customer.number)).toHaveLength(1);
+      expect(twilioMessagesTo(world, customer.number)).toEqual([]);
     }
   });
 
@@ -349,9 +333,13 @@ describe('SMS end to end, outbound: HubSpot agent -> gateway -> Twilio, statuses
       ids.push(await agentReplies(world, threadId, { text }));
     }
     for (const id of ids) await statusIs(world, id, 'SENT');
-    expect(twilioMessagesTo(number).map((m) => m.body)).toEqual(['first', 'second', 'third']);
+    expect(twilioMessagesTo(world, number).map((m) => m.body)).toEqual([
+      'first',
+      'second',
+      'third',
+    ]);
     expect(
-      createRequestsTo(number)
+      createRequestsTo(world, number)
         .filter((r) => r.status === 429)
         .map((r) => r.errorCode),
     ).toEqual([20429, 20429]);

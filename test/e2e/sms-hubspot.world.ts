@@ -18,7 +18,12 @@ import {
   type SmsHarnessAccount,
 } from '../../plugins/sms/test/sms-conformance.harness';
 import type { Message as SimMessage } from '../simulators/hubspot/types';
-import type { InboundMedia, InboundResult, TwilioSimulator } from '../simulators/twilio';
+import type {
+  InboundMedia,
+  InboundResult,
+  MessageRecord,
+  TwilioSimulator,
+} from '../simulators/twilio';
 import {
   connectAccountThroughPopup,
   type HubSpotAdapterWorld,
@@ -172,6 +177,26 @@ export function published(
     20_000,
     `message ${externalId} to be published`,
   );
+}
+
+/** What Twilio received for a customer, oldest first (agent replies only). */
+export function twilioMessagesTo(world: SmsHubSpotWorld, number: string): MessageRecord[] {
+  return world.twilio
+    .messages({ to: number })
+    .filter((m) => m.direction === 'outbound-api')
+    .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
+}
+
+/** The gateway's create-message requests to Twilio for a customer, accepted or refused. */
+export function createRequestsTo(world: SmsHubSpotWorld, number: string) {
+  return world.twilio
+    .requests()
+    .filter(
+      (r) =>
+        r.method === 'POST' &&
+        r.path.endsWith('/Messages.json') &&
+        (r.body as Record<string, unknown> | null)?.To === number,
+    );
 }
 
 export function hubSpotMessage(world: SmsHubSpotWorld, id: string | undefined): SimMessage {
