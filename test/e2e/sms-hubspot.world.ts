@@ -38,7 +38,7 @@ export {
   statusIs,
   uploadToHubSpot,
 } from '../support/hubspot-world';
-import { PathPrefixProxy } from './sms-path-prefix-proxy';
+import { ForwardingProxy } from '../support/forwarding-proxy';
 
 export interface SmsHubSpotWorld extends HubSpotAdapterWorld {
   harness: SmsConformanceHarness;
@@ -67,7 +67,7 @@ export async function startSmsHubSpotWorld(
   await harness.start();
   const { apiBaseUrl } = harness.pluginSettings() as { apiBaseUrl: string };
   const proxy = options.behindProxyPrefix
-    ? new PathPrefixProxy(options.behindProxyPrefix)
+    ? new ForwardingProxy(options.behindProxyPrefix)
     : undefined;
   const proxyUrl = await proxy?.start();
   try {

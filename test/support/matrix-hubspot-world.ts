@@ -4,7 +4,7 @@
  * so that the gateway can be restarted (it listens on a new port each time) while HubSpot's
  * webhooks and the homeserver's transactions keep their URL.
  */
-import { ForwardingProxy } from '../../plugins/matrix/test/forwarding-proxy';
+import { ForwardingProxy } from './forwarding-proxy';
 import {
   appserviceUrl,
   buildRegistration,

@@ -20,7 +20,7 @@ import {
   type TransactionRecord,
 } from '../../../test/simulators/matrix';
 import { appserviceUrl, buildRegistration, newToken } from '../matrix-registration';
-import { ForwardingProxy } from './forwarding-proxy';
+import { ForwardingProxy } from '../../../test/support/forwarding-proxy';
 
 jest.setTimeout(60_000);
 

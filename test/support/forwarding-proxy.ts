@@ -1,23 +1,28 @@
 /**
- * A loopback reverse proxy that serves the gateway under a path prefix and strips it, as nginx
- * with `location /gw/ { proxy_pass http://gateway/; }` does: the URL a platform calls (and signs)
- * differs from the one the gateway sees.
+ * A loopback reverse proxy in front of the gateway, as nginx would be:
+ *
+ * - with a stable URL in front of a server whose address changes (a test gateway listens on a new
+ *   port after each restart); while the target is down it answers 502, so the caller retries;
+ * - optionally under a path prefix that it strips, as `location /gw/ { proxy_pass
+ *   http://gateway/; }` does: the URL a platform calls (and signs) differs from the one the
+ *   gateway sees.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export class PathPrefixProxy {
-  /** Where requests go, e.g. `http://127.0.0.1:43210`. */
+export class ForwardingProxy {
+  /** Where requests go now, e.g. `http://127.0.0.1:43210`. */
   target = '';
   private server?: Server;
 
-  constructor(readonly prefix: string) {}
+  /** `prefix`: e.g. `/gw`; requests outside it get 404. */
+  constructor(readonly prefix = '') {}
 
-  /** Listens on a free loopback port; resolves the public base URL (with the prefix). */
+  /** Listens on a free loopback port; resolves the proxy's public base URL (with the prefix). */
   async start(): Promise<string> {
     const server = createServer((req, res) => {
       const path = req.url ?? '/';
-      if (!path.startsWith(`${this.prefix}/`)) {
+      if (this.prefix && !path.startsWith(`${this.prefix}/`)) {
         res.writeHead(404).end('not behind this prefix');
         return;
       }
