@@ -5,8 +5,8 @@
  */
 import type { Message } from 'grammy/types';
 import type { InboundMessageEvent, OutboundMessage } from '../../../src/core/adapter';
-import { InMemoryStateStore, WebhookRelay } from '../../../test/conformance';
-import { startTelegramSimulator, type TelegramSimulator } from '../../../test/simulators/telegram';
+import { InMemoryStateStore, type WebhookRelay } from '../../../test/conformance';
+import type { TelegramSimulator } from '../../../test/simulators/telegram';
 import {
   currentChatId,
   inOriginalConversation,
@@ -15,7 +15,7 @@ import {
   rememberMigration,
 } from '../telegram-chat-migrations';
 import type { TelegramAdapter } from '../telegram.adapter';
-import { createAdapter, createBotAccount } from './telegram-test-setup';
+import { createBotAccount, startWebhookSetup, stopWebhookSetup } from './telegram-test-setup';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -111,20 +111,9 @@ describe('TelegramAdapter: a group upgraded to a supergroup', () => {
   ) => (await context.waitForEvent(() => true, { since })) as InboundMessageEvent;
 
   beforeAll(async () => {
-    sim = await startTelegramSimulator({
-      rateLimits: false,
-      logRequests: false,
-      webhook: { retryBaseMs: 50, retryMaxMs: 200 },
-    });
-    adapter = createAdapter(sim, { mediaGroupWaitMs: 150 });
-    relay = new WebhookRelay('telegram', () => adapter);
-    await relay.start();
+    ({ sim, adapter, relay } = await startWebhookSetup());
   });
-  afterAll(async () => {
-    await adapter.shutdown();
-    await relay.stop();
-    await sim.close();
-  });
+  afterAll(() => stopWebhookSetup({ sim, adapter, relay }));
 
   it('keeps the supergroup messages in the group conversation once the service messages came', async () => {
     const { token, userId, context, group } = await groupConversation('Team');

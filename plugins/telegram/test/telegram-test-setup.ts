@@ -5,7 +5,7 @@ import {
   RecordingLogger,
   WebhookRelay,
 } from '../../../test/conformance';
-import type { TelegramSimulator } from '../../../test/simulators/telegram';
+import { startTelegramSimulator, type TelegramSimulator } from '../../../test/simulators/telegram';
 import { TelegramAdapter } from '../telegram.adapter';
 import { UNLIMITED } from './telegram-conformance.harness';
 import type { TelegramSettings } from '../telegram.settings';
@@ -23,6 +23,31 @@ export function createAdapter(
     publicUrl: 'http://127.0.0.1:1',
     logger: new RecordingLogger(),
   });
+}
+
+/** A simulator (limits off, quick webhook retries), an adapter on it and its webhook relay. */
+export interface WebhookSetup {
+  sim: TelegramSimulator;
+  adapter: TelegramAdapter;
+  relay: WebhookRelay;
+}
+
+export async function startWebhookSetup(): Promise<WebhookSetup> {
+  const sim = await startTelegramSimulator({
+    rateLimits: false,
+    logRequests: false,
+    webhook: { retryBaseMs: 50, retryMaxMs: 200 },
+  });
+  const adapter = createAdapter(sim, { mediaGroupWaitMs: 150 });
+  const relay = new WebhookRelay('telegram', () => adapter);
+  await relay.start();
+  return { sim, adapter, relay };
+}
+
+export async function stopWebhookSetup({ sim, adapter, relay }: WebhookSetup): Promise<void> {
+  await adapter.shutdown();
+  await relay.stop();
+  await sim.close();
 }
 
 export async function createBotAccount(

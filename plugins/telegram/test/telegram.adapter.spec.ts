@@ -7,11 +7,16 @@ import {
   type AdapterWebhookRequest,
   type OutboundMessage,
 } from '../../../src/core/adapter';
-import { WebhookRelay } from '../../../test/conformance';
-import { startTelegramSimulator, type TelegramSimulator } from '../../../test/simulators/telegram';
+import type { WebhookRelay } from '../../../test/conformance';
+import type { TelegramSimulator } from '../../../test/simulators/telegram';
 import { TOO_LARGE } from '../telegram-files';
 import type { TelegramAdapter } from '../telegram.adapter';
-import { createAdapter, createBotAccount, until } from './telegram-test-setup';
+import {
+  createBotAccount,
+  startWebhookSetup,
+  stopWebhookSetup,
+  until,
+} from './telegram-test-setup';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -40,20 +45,9 @@ describe('TelegramAdapter', () => {
   let adapter: TelegramAdapter;
 
   beforeAll(async () => {
-    sim = await startTelegramSimulator({
-      rateLimits: false,
-      logRequests: false,
-      webhook: { retryBaseMs: 50, retryMaxMs: 200 },
-    });
-    adapter = createAdapter(sim, { mediaGroupWaitMs: 150 });
-    relay = new WebhookRelay('telegram', () => adapter);
-    await relay.start();
+    ({ sim, adapter, relay } = await startWebhookSetup());
   });
-  afterAll(async () => {
-    await adapter.shutdown();
-    await relay.stop();
-    await sim.close();
-  });
+  afterAll(() => stopWebhookSetup({ sim, adapter, relay }));
 
   describe('validateCredentials', () => {
     it('names the bot and its @username', async () => {
