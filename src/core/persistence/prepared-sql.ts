@@ -81,10 +81,7 @@ export class PreparedSql {
   ): Promise<number> {
     const metadata = this.dataSource.getMetadata(entity);
     const sql = this.insertSql(metadata);
-    const values = metadata.columns.map((column) =>
-      this.dataSource.driver.preparePersistentValue(column.getEntityValue(row), column),
-    );
-    return this.run(options.orIgnore ? sql.orIgnore : sql.sql, values);
+    return this.run(options.orIgnore ? sql.orIgnore : sql.sql, this.columnValues(metadata, row));
   }
 
   /**
@@ -112,10 +109,14 @@ export class PreparedSql {
     const sql =
       `${this.insertSql(metadata).sql} ON CONFLICT (${options.conflict.map(escape).join(', ')}) ` +
       `DO UPDATE SET ${set.join(', ')} RETURNING ${options.returning.map(escape).join(', ')}`;
-    const values = metadata.columns.map((column) =>
+    return this.all(sql, this.columnValues(metadata, row));
+  }
+
+  /** Every column's value of `row` as the database stores it, in metadata order. */
+  private columnValues<T extends ObjectLiteral>(metadata: EntityMetadata, row: T): unknown[] {
+    return metadata.columns.map((column) =>
       this.dataSource.driver.preparePersistentValue(column.getEntityValue(row), column),
     );
-    return this.all(sql, values);
   }
 
   /** The table's name as the driver quotes it. */

@@ -125,28 +125,17 @@ export class MessageRepository {
     );
   }
 
-  /**
-   * An inbound message is now in HubSpot; `null` when HubSpot's ids are unknown (it answered 409
-   * to a replayed idempotency id).
-   */
+  /** An inbound message is now in HubSpot. */
   async markPublished(
     id: string,
-    hubspot: { hubspotMessageId: string; hubspotThreadId: string } | null,
+    hubspot: { hubspotMessageId: string; hubspotThreadId: string },
     now = new Date(),
   ): Promise<void> {
-    const changed = await this.sql.run(
-      `UPDATE ${this.table} SET status = ?, updated_at = ?, ` +
-        'hubspot_message_id = COALESCE(?, hubspot_message_id), ' +
-        'hubspot_thread_id = COALESCE(?, hubspot_thread_id) WHERE id = ?',
-      [
-        'PUBLISHED' satisfies MessageStatus,
-        toIsoTimestamp(now),
-        hubspot?.hubspotMessageId ?? null,
-        hubspot?.hubspotThreadId ?? null,
-        id,
-      ],
+    const result = await this.rows.update(
+      { id },
+      { ...hubspot, status: 'PUBLISHED' satisfies MessageStatus, updatedAt: now },
     );
-    if (!changed) throw new RecordNotFoundError('message', id);
+    if (!result.affected) throw new RecordNotFoundError('message', id);
   }
 
   /**
