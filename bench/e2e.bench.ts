@@ -17,7 +17,9 @@
  *
  * Run: `npm run bench:e2e` (env above, plus BENCH_WARMUP (1,000 messages per target, not
  * counted, then BENCH_SETTLE_MS (3,000) of quiet before the latency phase), BENCH_LOG_LEVEL
- * (gateway LOG_LEVEL, default info), BENCH_ONLY=gateway|floor, BENCH_PROFILE=1 to CPU-profile the gateway during its throughput run and print its hot spots,
+ * (gateway LOG_LEVEL, default info), BENCH_ONLY=gateway|floor, BENCH_PROFILE=1 (or =throughput) to
+ * CPU-profile the gateway during its throughput run and print its hot spots, =latency for its
+ * latency run,
  * BENCH_GATEWAY_NODE_OPTIONS for experiments on the gateway process).
  * Prints its figures; a missed target is reported, the exit code is 0 unless the bench failed.
  */
@@ -44,7 +46,10 @@ const WARMUP = env('BENCH_WARMUP', 1_000);
 const SETTLE_MS = env('BENCH_SETTLE_MS', 3_000);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 const ONLY = process.env.BENCH_ONLY;
-const PROFILE = process.env.BENCH_PROFILE === '1';
+const PROFILE_PHASE = (
+  { '1': 'throughput', throughput: 'throughput', latency: 'latency' } as const
+)[process.env.BENCH_PROFILE ?? ''];
+const PROFILE = PROFILE_PHASE !== undefined;
 const IDLE_MS = 20_000;
 const TARGET_RATE = 1_000;
 const TARGET_ADDED_P99_MS = 50;
@@ -126,6 +131,8 @@ async function main(): Promise<void> {
       phase: PhaseResult['phase'],
       run: (t: ArrivalTracker) => Promise<PhaseResult['errors']>,
     ) => {
+      const profiled = PROFILE_PHASE === phase && pid !== undefined && target === 'gateway';
+      if (profiled) startProfiling(pid);
       const t = tracker(phase);
       const cpuBefore = { gateway: processCpuMs(pid), bench: ownCpuMs() };
       const load = machineLoad();
@@ -155,6 +162,7 @@ async function main(): Promise<void> {
       };
       results.push(result);
       log(describe(result));
+      if (profiled) log(await stopProfiling(pid));
     };
 
     // The warm-up ends with a burst (64 in flight); its leftovers (the last completions, the
@@ -165,11 +173,9 @@ async function main(): Promise<void> {
       openLoop({ rate: RATE, count: RATE * LATENCY_SECONDS, post, tracker: t }),
     );
     log(`[${target}] throughput: closed loop, ${MESSAGES} messages, ${CONCURRENCY} in flight`);
-    if (PROFILE && pid !== undefined && target === 'gateway') startProfiling(pid);
     await measure('throughput', (t) =>
       closedLoop({ concurrency: CONCURRENCY, count: MESSAGES, post, tracker: t, idleMs: IDLE_MS }),
     );
-    if (PROFILE && pid !== undefined && target === 'gateway') log(await stopProfiling(pid));
   };
 
   try {
