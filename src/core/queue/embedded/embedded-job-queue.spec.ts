@@ -97,3 +97,74 @@ describe('EmbeddedJobQueue on SQLite', () => {
     await queue.stop();
   });
 });
+
+describe('EmbeddedJobQueue after a crash between a dead letter and its job deletion', () => {
+  let dir: string;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'queue-letter-crash-'));
+    dataSource = await sqliteDataSource(dir);
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const jobRow = (id: string, createdAt: number, seq: number) =>
+    Object.assign(new QueueJobEntity(), {
+      id,
+      queue: 'letters',
+      orderingKey: null,
+      seq,
+      payload: JSON.stringify({ id }),
+      attempts: 3,
+      maxAttempts: null,
+      runAt: createdAt,
+      createdAt,
+      lastError: null,
+    });
+
+  it('does not run a job again whose dead letter was written, but runs a later job of the same id', async () => {
+    const enqueuedAt = Date.now() - 60_000;
+    // The crash window: the letter is committed, its job's row is still there.
+    await dataSource.getRepository(QueueJobEntity).insert([
+      jobRow('ended', enqueuedAt, 1),
+      // Same caller-chosen id as an older dead letter, enqueued again later: a new job.
+      jobRow('again', enqueuedAt + 30_000, 2),
+    ]);
+    await dataSource.getRepository(DeadLetterEntity).insert(
+      ['ended', 'again'].map((jobId, i) =>
+        Object.assign(new DeadLetterEntity(), {
+          id: `letter-${i}`,
+          queue: 'letters',
+          jobId,
+          orderingKey: null,
+          payload: JSON.stringify({ id: jobId }),
+          attempts: 3,
+          lastError: 'failed for good',
+          permanent: true,
+          driver: 'embedded',
+          enqueuedAt,
+          failedAt: enqueuedAt + 1_000,
+          replayedAt: null,
+          replayJobId: null,
+        }),
+      ),
+    );
+    const ran: string[] = [];
+    const queue = new EmbeddedJobQueue(dataSource, { leaseTtlMs: 3000 });
+    queue.registerHandler<{ id: string }>('letters', async (payload) => {
+      ran.push(payload.id);
+    });
+    await queue.start();
+    const repo = dataSource.getRepository(QueueJobEntity);
+    for (let i = 0; i < 200 && (await repo.count()) > 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await queue.stop();
+    expect(ran).toEqual(['again']);
+    expect(await repo.count()).toBe(0);
+    expect(await dataSource.getRepository(DeadLetterEntity).count()).toBe(2);
+  });
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MoreThan, type DataSource } from 'typeorm';
 import { isRetryable, retryAfterOf } from '../../adapter/errors';
 import { backoffDelayMs } from '../backoff';
+import { DeadLetterEntity } from '../dead-letter.entity';
 import { DeadLetterStore, toDeadLetterRow } from '../dead-letter-store';
 import { describeError } from '../describe-error';
 import {
@@ -224,6 +225,7 @@ export class EmbeddedJobQueue extends JobQueue {
     await lease.acquire();
     this.lease = lease;
     try {
+      await this.dropDeadLetteredJobs();
       await this.load();
     } catch (error) {
       await lease.release().catch(() => undefined);
@@ -231,6 +233,27 @@ export class EmbeddedJobQueue extends JobQueue {
       this.resetMemory();
       throw error;
     }
+  }
+
+  /**
+   * A dead letter and its job's deletion are two statements on SQLite (job-store.ts): a crash
+   * between them leaves the job's row next to its letter. That job ended; running it again would
+   * repeat its effects, and a second failure would leave a second letter for an operator to
+   * replay. The letter names the very job (its id and its enqueue time: a later job under the
+   * same caller-chosen id was enqueued later), so such rows are dropped before loading.
+   */
+  private async dropDeadLetteredJobs(): Promise<void> {
+    const table = (entity: typeof QueueJobEntity | typeof DeadLetterEntity) =>
+      this.dataSource
+        .getMetadata(entity)
+        .tablePath.split('.')
+        .map((part) => this.dataSource.driver.escape(part))
+        .join('.');
+    const [jobs, letters] = [table(QueueJobEntity), table(DeadLetterEntity)];
+    await this.dataSource.query(
+      `DELETE FROM ${jobs} WHERE (id, queue, created_at) IN ` +
+        `(SELECT job_id, queue, enqueued_at FROM ${letters} WHERE driver = 'embedded')`,
+    );
   }
 
   /** Loads every pending row, in enqueue order, into the in-memory dispatch state. */

@@ -162,8 +162,8 @@ export class JobStore {
    * SQLite: every statement of the batch commits on its own (each is atomic; its writes succeed or
    * fail together), so that this connection never holds the database's write lock across an
    * await. See queue-data-source.ts for why that matters; it also spares BEGIN and COMMIT. A
-   * crash between a dead letter's insert and its job's delete leaves both: the job runs again
-   * after the restart, as any job interrupted by a crash does.
+   * crash between a dead letter's insert and its job's delete leaves both; the queue drops such
+   * rows when it opens (EmbeddedJobQueue.dropDeadLetteredJobs), so the job does not run again.
    */
   private async commitEachStatement(batch: Pending[]): Promise<void> {
     const manager = this.dataSource.manager;
