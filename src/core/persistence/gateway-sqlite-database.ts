@@ -12,6 +12,9 @@ type Callback = (error: Error | null) => void;
  */
 export const BACKSTOP_CHECKPOINT_PAGES = 8_000;
 
+/** Database file read through memory mapping (up to this size) instead of a pread per page. */
+export const MMAP_BYTES = 256 * 1024 * 1024;
+
 /** Prepared statements kept per SQL text at most. */
 const STATEMENTS_PER_SQL = 8;
 
@@ -54,6 +57,7 @@ export class GatewaySqliteDatabase extends sqlite3.Database implements PreparedS
       }
       // Checkpoints run in the background (sqlite-checkpointer.ts); this is only a backstop.
       this.run(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      this.run(`PRAGMA mmap_size = ${MMAP_BYTES}`);
       this.run('PRAGMA synchronous = NORMAL', (pragmaError: Error | null) =>
         callback?.(pragmaError),
       );
