@@ -119,6 +119,39 @@ describe('PreparedSql and the gateway SQLite connection', () => {
     expect(stored).toMatchObject({ title: 'Renamed', hubspotThreadId: '77' });
   });
 
+  it('writes several rows in one statement: insert, insert or ignore, upsert', async () => {
+    const sql = preparedSqlOf(dataSource);
+    const [d1, d2, d3] = ['chat-d1', 'chat-d2', 'chat-d3'].map(conversation);
+    expect(await sql.insert(ConversationEntity, [d1, d2])).toBe(2);
+    expect(await sql.insert(ConversationEntity, [])).toBe(0);
+    // One duplicate fails the whole statement, or is skipped alone when ignored.
+    const error: unknown = await sql.insert(ConversationEntity, [d3, { ...d1 }]).catch((e) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+    const repo = dataSource.getRepository(ConversationEntity);
+    expect(await repo.countBy({ externalId: 'chat-d3' })).toBe(0);
+    expect(await sql.insert(ConversationEntity, [d3, { ...d1 }], { orIgnore: true })).toBe(1);
+    const returned = await sql.upsert(
+      ConversationEntity,
+      [
+        { ...conversation('chat-d1'), title: 'One' },
+        { ...conversation('chat-d4'), title: 'Four' },
+      ],
+      {
+        conflict: ['account_id', 'external_id'],
+        update: { title: 'excluded' },
+        returning: ['id', 'title'],
+      },
+    );
+    expect(returned).toHaveLength(2);
+    expect(returned).toEqual(
+      expect.arrayContaining([
+        { id: d1.id, title: 'One' },
+        expect.objectContaining({ title: 'Four' }),
+      ]),
+    );
+    expect(await repo.countBy({ title: 'One' })).toBe(1);
+  });
+
   it('keeps a few statements per SQL for concurrent use, and reuses them', async () => {
     const sql = preparedSqlOf(dataSource);
     const connection = connectionOf(dataSource);

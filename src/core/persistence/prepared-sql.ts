@@ -27,7 +27,11 @@ const BUSY_RETRIES = 100;
  * so entities stay the one description of the tables.
  */
 export class PreparedSql {
-  private readonly inserts = new Map<EntityMetadata, { sql: string; orIgnore: string }>();
+  /** INSERT statements by table and by number of rows. */
+  private readonly inserts = new Map<
+    EntityMetadata,
+    Map<number, { sql: string; orIgnore: string }>
+  >();
   private readonly postgres: boolean;
 
   constructor(private readonly dataSource: DataSource) {
@@ -71,33 +75,40 @@ export class PreparedSql {
   }
 
   /**
-   * Inserts one entity (every column). `orIgnore` leaves a row whose key exists (no error);
-   * otherwise a unique violation fails as TypeORM's would (see unique-violation.ts).
+   * Inserts entities (every column), one row or several in one statement. `orIgnore` leaves a
+   * row whose key exists (no error); otherwise a unique violation fails as TypeORM's would (see
+   * unique-violation.ts) and the statement writes nothing.
    */
   async insert<T extends ObjectLiteral>(
     entity: EntityTarget<T>,
-    row: T,
+    rows: T | T[],
     options: { orIgnore?: boolean } = {},
   ): Promise<number> {
+    const list = Array.isArray(rows) ? rows : [rows];
+    if (list.length === 0) return 0;
     const metadata = this.dataSource.getMetadata(entity);
-    const sql = this.insertSql(metadata);
-    return this.run(options.orIgnore ? sql.orIgnore : sql.sql, this.columnValues(metadata, row));
+    const sql = this.insertSql(metadata, list.length);
+    return this.run(options.orIgnore ? sql.orIgnore : sql.sql, this.valuesOf(metadata, list));
   }
 
   /**
-   * Inserts one entity or, when a row with the same `conflict` columns exists, updates that row:
+   * Inserts entities or, when a row with the same `conflict` columns exists, updates that row:
    * each `update` column takes the new value (`excluded`) or keeps a non-null old one
-   * (`coalesce`). Returns the `returning` columns of the row written (SQLite 3.35+, PostgreSQL).
+   * (`coalesce`). Returns the `returning` columns of the rows written (SQLite 3.35+, PostgreSQL).
+   * Several rows go in one statement; they must not share a `conflict` key (PostgreSQL refuses
+   * to update one row twice in a statement).
    */
   async upsert<T extends ObjectLiteral>(
     entity: EntityTarget<T>,
-    row: T,
+    rows: T | T[],
     options: {
       conflict: string[];
       update: Record<string, 'excluded' | 'coalesce'>;
       returning: string[];
     },
   ): Promise<Record<string, unknown>[]> {
+    const list = Array.isArray(rows) ? rows : [rows];
+    if (list.length === 0) return [];
     const metadata = this.dataSource.getMetadata(entity);
     const escape = (name: string) => this.dataSource.driver.escape(name);
     const table = this.quotedTable(metadata);
@@ -107,16 +118,23 @@ export class PreparedSql {
         : `${escape(column)} = COALESCE(excluded.${escape(column)}, ${table}.${escape(column)})`,
     );
     const sql =
-      `${this.insertSql(metadata).sql} ON CONFLICT (${options.conflict.map(escape).join(', ')}) ` +
+      `${this.insertSql(metadata, list.length).sql} ` +
+      `ON CONFLICT (${options.conflict.map(escape).join(', ')}) ` +
       `DO UPDATE SET ${set.join(', ')} RETURNING ${options.returning.map(escape).join(', ')}`;
-    return this.all(sql, this.columnValues(metadata, row));
+    return this.all(sql, this.valuesOf(metadata, list));
   }
 
-  /** Every column's value of `row` as the database stores it, in metadata order. */
-  private columnValues<T extends ObjectLiteral>(metadata: EntityMetadata, row: T): unknown[] {
-    return metadata.columns.map((column) =>
-      this.dataSource.driver.preparePersistentValue(column.getEntityValue(row), column),
-    );
+  /** Every column's value of each row as the database stores it, in metadata order. */
+  private valuesOf<T extends ObjectLiteral>(metadata: EntityMetadata, rows: T[]): unknown[] {
+    const values: unknown[] = [];
+    for (const row of rows) {
+      for (const column of metadata.columns) {
+        values.push(
+          this.dataSource.driver.preparePersistentValue(column.getEntityValue(row), column),
+        );
+      }
+    }
+    return values;
   }
 
   /** The table's name as the driver quotes it. */
@@ -124,20 +142,28 @@ export class PreparedSql {
     return this.quotedTable(this.dataSource.getMetadata(entity));
   }
 
-  private insertSql(metadata: EntityMetadata): { sql: string; orIgnore: string } {
-    let cached = this.inserts.get(metadata);
+  private insertSql(metadata: EntityMetadata, rowCount: number): { sql: string; orIgnore: string } {
+    let byCount = this.inserts.get(metadata);
+    if (!byCount) {
+      byCount = new Map();
+      this.inserts.set(metadata, byCount);
+    }
+    let cached = byCount.get(rowCount);
     if (!cached) {
       const columns = metadata.columns.map((c) => this.dataSource.driver.escape(c.databaseName));
-      const into = `INTO ${this.quotedTable(metadata)} (${columns.join(', ')}) VALUES (${columns
-        .map(() => '?')
-        .join(', ')})`;
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      const into = `INTO ${this.quotedTable(metadata)} (${columns.join(', ')}) VALUES ${Array(
+        rowCount,
+      )
+        .fill(tuple)
+        .join(', ')}`;
       cached = {
         sql: `INSERT ${into}`,
         orIgnore: this.postgres
           ? `INSERT ${into} ON CONFLICT DO NOTHING`
           : `INSERT OR IGNORE ${into}`,
       };
-      this.inserts.set(metadata, cached);
+      byCount.set(rowCount, cached);
     }
     return cached;
   }

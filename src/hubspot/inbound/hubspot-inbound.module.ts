@@ -8,6 +8,7 @@ import { InboundAccountCache } from './inbound-account.cache';
 import { InboundClock } from './inbound-clock';
 import { InboundJobProcessor } from './inbound-job.processor';
 import { InboundMessagePublisher } from './inbound-message.publisher';
+import { PublishedInboundRecorder } from './published-inbound.recorder';
 import { PlatformAccess, SupervisorPlatformAccess } from './platform-access';
 import { ThreadResolver } from './thread-resolver.service';
 import { ThreadStatusChecker } from './thread-status.checker';
@@ -31,6 +32,7 @@ import { TicketRecorder } from './ticket-recorder.service';
     AttachmentUploader,
     ContactResolver,
     TicketRecorder,
+    PublishedInboundRecorder,
     InboundMessagePublisher,
     InboundJobProcessor,
   ],

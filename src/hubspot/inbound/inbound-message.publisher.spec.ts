@@ -18,6 +18,7 @@ import { ContactResolver } from './contact-resolver.service';
 import { HubSpotPortals, type InboundPortalApi } from './hubspot-portals';
 import { firstIntegrationThreadId, integrationIdempotencyIdOf } from './inbound-ids';
 import { InboundMessagePublisher } from './inbound-message.publisher';
+import { PublishedInboundRecorder } from './published-inbound.recorder';
 import { PlatformAccess } from './platform-access';
 import { isPublishable, type PublishableAccount } from './publishable-account';
 import { FakePortal, streamOf } from './testing/fake-portal';
@@ -89,6 +90,7 @@ describe('InboundMessagePublisher (SQLite, fake HubSpot)', () => {
       platform,
       repos.conversations,
       repos.messages,
+      new PublishedInboundRecorder(repos.messages, repos.conversations),
       new ThreadResolver(new ThreadStatusChecker(clock)),
       new AttachmentUploader(logger, clock),
       new ContactResolver(logger, clock),

@@ -16,6 +16,7 @@ import { InboundClock } from './inbound-clock';
 import { inboundMessageKey, integrationIdempotencyIdOf } from './inbound-ids';
 import { composeMessageText } from './message-text';
 import { PlatformAccess } from './platform-access';
+import { PublishedInboundRecorder } from './published-inbound.recorder';
 import type { PublishableAccount } from './publishable-account';
 import { senderDeliveryIdentifier, senderName } from './sender-identity';
 import type { ThreadDecision } from './thread-decision';
@@ -38,6 +39,7 @@ export class InboundMessagePublisher {
     private readonly platforms: PlatformAccess,
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
+    private readonly recorder: PublishedInboundRecorder,
     private readonly threads: ThreadResolver,
     private readonly uploader: AttachmentUploader,
     private readonly contacts: ContactResolver,
@@ -96,18 +98,18 @@ export class InboundMessagePublisher {
       });
     }
     // Also after a 409 (HubSpot has it; its ids stay unknown): a later redelivery stops here.
-    await this.messages.recordPublishedInbound(
-      {
+    await this.recorder.record({
+      input: {
         accountId: account.id,
         conversationId: conversation.id,
         idempotencyKey: messageKey,
         externalMessageId: event.externalMessageId,
       },
-      published
+      hubspot: published
         ? { hubspotMessageId: published.id, hubspotThreadId: published.conversationsThreadId }
         : null,
-    );
-    await this.conversations.touch(conversation.id, messageAt, 'INCOMING');
+      at: messageAt,
+    });
     this.metrics.countAdapterEvent(account.adapterId, 'inbound', 'published');
     this.logger.debug(
       {

@@ -30,6 +30,18 @@ export interface InboundMessageInput {
   externalMessageId: string;
 }
 
+/** HubSpot's ids of a published message. */
+export interface PublishedIds {
+  hubspotMessageId: string;
+  hubspotThreadId: string;
+}
+
+/** A customer message HubSpot accepted; `hubspot` null when its ids are unknown (409). */
+export interface PublishedInbound {
+  input: InboundMessageInput;
+  hubspot: PublishedIds | null;
+}
+
 export interface OutboundMessageInput {
   accountId: string;
   conversationId: string;

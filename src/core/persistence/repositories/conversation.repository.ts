@@ -159,6 +159,32 @@ export class ConversationRepository {
     );
   }
 
+  /**
+   * `touch(id, at, 'INCOMING')` for several conversations in one statement (the publisher's
+   * group commit); a conversation given twice moves to the later time.
+   */
+  async touchIncoming(entries: { id: string; at: Date }[], now = new Date()): Promise<void> {
+    const latest = new Map<string, string>();
+    for (const { id, at } of entries) {
+      const iso = toIsoTimestamp(at);
+      const known = latest.get(id);
+      if (known === undefined || known < iso) latest.set(id, iso);
+    }
+    if (latest.size === 0) return;
+    const t = (column: string) => `${this.table}.${column}`;
+    const later = (column: string) => `(${t(column)} IS NULL OR ${t(column)} < t.at)`;
+    const forward = (column: string) =>
+      `${column} = CASE WHEN ${later(column)} THEN t.at ELSE ${t(column)} END`;
+    // A VALUES table joined by UPDATE ... FROM (SQLite 3.33+, PostgreSQL): one statement.
+    await this.sql.run(
+      `WITH t(id, at) AS (VALUES ${Array(latest.size).fill('(?, ?)').join(', ')}) ` +
+        `UPDATE ${this.table} SET ${forward('last_message_at')}, ${forward('last_inbound_at')}, ` +
+        `updated_at = ? FROM t WHERE ${t('id')} = t.id ` +
+        `AND (${later('last_message_at')} OR ${later('last_inbound_at')})`,
+      [...[...latest].flat(), toIsoTimestamp(now)],
+    );
+  }
+
   /** Most recently active first. */
   async list(filter: ConversationFilter = {}): Promise<Conversation[]> {
     const query = this.rows.createQueryBuilder('c');

@@ -9,6 +9,7 @@ import type {
   MessageDirection,
   MessageStatus,
   OutboundMessageInput,
+  PublishedInbound,
   RecordResult,
   StoredMessage,
 } from '../models/message.model';
@@ -68,32 +69,43 @@ export class MessageRepository {
   }
 
   /**
-   * A customer message HubSpot accepted, recorded PUBLISHED in one statement (plus its platform
-   * id): created, or an earlier record under the same key (e.g. PENDING from an attempt that
-   * failed) updated. `null` when HubSpot's ids are unknown (it answered 409 to a replayed
-   * idempotency id). Recording after publishing keeps writes off the path to HubSpot; a crash in
-   * between republishes the same idempotency id, which HubSpot answers 409.
+   * Customer messages HubSpot accepted, recorded PUBLISHED with their platform ids: each created,
+   * or an earlier record under the same key (e.g. PENDING from an attempt that failed) updated;
+   * `hubspot` null when HubSpot's ids are unknown (it answered 409 to a replayed idempotency id).
+   * Recording after publishing keeps writes off the path to HubSpot; a crash in between
+   * republishes the same idempotency id, which HubSpot answers 409.
+   *
+   * Two statements, whatever the number of messages (the publisher's group commit): one
+   * multi-row upsert of the records, one multi-row insert of their platform ids. A key given
+   * twice is one record (with HubSpot's ids if either has them).
    */
-  async recordPublishedInbound(
-    input: InboundMessageInput,
-    hubspot: { hubspotMessageId: string; hubspotThreadId: string } | null,
-    now = new Date(),
-  ): Promise<void> {
-    const row = this.rows.create({
-      id: randomUUID(),
-      accountId: input.accountId,
-      conversationId: input.conversationId,
-      idempotencyKey: input.idempotencyKey,
-      direction: 'INCOMING' satisfies MessageDirection,
-      externalMessageId: input.externalMessageId,
-      hubspotMessageId: hubspot?.hubspotMessageId ?? null,
-      hubspotThreadId: hubspot?.hubspotThreadId ?? null,
-      status: 'PUBLISHED' satisfies MessageStatus,
-      failureReason: null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    const [stored] = await this.sql.upsert(MessageEntity, row, {
+  async recordPublishedInbounds(entries: PublishedInbound[], now = new Date()): Promise<void> {
+    const byKey = new Map<string, { row: MessageEntity; externalId: string }>();
+    for (const { input, hubspot } of entries) {
+      const earlier = byKey.get(input.idempotencyKey);
+      if (earlier && earlier.row.hubspotMessageId !== null) continue;
+      byKey.set(input.idempotencyKey, {
+        externalId: input.externalMessageId,
+        row: this.rows.create({
+          id: randomUUID(),
+          accountId: input.accountId,
+          conversationId: input.conversationId,
+          idempotencyKey: input.idempotencyKey,
+          direction: 'INCOMING' satisfies MessageDirection,
+          externalMessageId: input.externalMessageId,
+          hubspotMessageId: hubspot?.hubspotMessageId ?? null,
+          hubspotThreadId: hubspot?.hubspotThreadId ?? null,
+          status: 'PUBLISHED' satisfies MessageStatus,
+          failureReason: null,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      });
+    }
+    const records = [...byKey.values()];
+    if (records.length === 0) return;
+    const rows = records.map((record) => record.row);
+    const stored = await this.sql.upsert(MessageEntity, rows, {
       conflict: ['idempotency_key'],
       update: {
         status: 'excluded',
@@ -101,11 +113,24 @@ export class MessageRepository {
         hubspot_message_id: 'coalesce',
         hubspot_thread_id: 'coalesce',
       },
-      returning: ['id'],
+      returning: ['id', 'idempotency_key'],
     });
-    const messageId = String(stored?.id ?? row.id);
-    // Position 0 is the message's own platform id; ids of an earlier record stay as they are.
-    await this.insertExternalIds({ ...row, id: messageId }, [input.externalMessageId], 0);
+    // An earlier record keeps its id; its platform ids stay as they are (position 0 is the
+    // message's own platform id).
+    const idOf = new Map(stored.map((r) => [String(r.idempotency_key), String(r.id)]));
+    await this.sql.insert(
+      MessageExternalIdEntity,
+      records.map(({ row, externalId }) =>
+        this.externalIds.create({
+          messageId: idOf.get(row.idempotencyKey) ?? row.id,
+          externalId,
+          accountId: row.accountId,
+          conversationId: row.conversationId,
+          position: 0,
+        }),
+      ),
+      { orIgnore: true },
+    );
   }
 
   /** An agent's message about to be sent on the platform (status PENDING). Idempotent by key. */

@@ -520,6 +520,36 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
         });
       });
 
+      it('touches several conversations in one statement, each only forward', async () => {
+        const { id: accountId } = await newAccount();
+        const find = async (externalId: string) =>
+          (await repos.conversations.findOrCreate(accountId, { externalId })).conversation;
+        const [a, b, c] = [await find('a'), await find('b'), await find('c')];
+        const t0 = new Date('2026-11-05T12:00:00.000Z');
+        await repos.conversations.touch(c.id, later(t0, 9000), 'OUTGOING');
+        await repos.conversations.touchIncoming([
+          { id: a.id, at: t0 },
+          { id: b.id, at: later(t0, 2000) },
+          { id: a.id, at: later(t0, 1000) },
+          { id: c.id, at: later(t0, 3000) },
+        ]);
+        await repos.conversations.touchIncoming([{ id: a.id, at: later(t0, -1000) }]);
+        await repos.conversations.touchIncoming([]);
+        expect(await repos.conversations.findById(a.id)).toMatchObject({
+          lastMessageAt: later(t0, 1000),
+          lastInboundAt: later(t0, 1000),
+        });
+        expect(await repos.conversations.findById(b.id)).toMatchObject({
+          lastMessageAt: later(t0, 2000),
+          lastInboundAt: later(t0, 2000),
+        });
+        // The agent's later reply stays the last message; the inbound time still moves.
+        expect(await repos.conversations.findById(c.id)).toMatchObject({
+          lastMessageAt: later(t0, 9000),
+          lastInboundAt: later(t0, 3000),
+        });
+      });
+
       it('lists by adapter, account and status, most recently active first', async () => {
         const adapterId = `conv${randomBytes(3).toString('hex')}`;
         const a = await newAccount(adapterId);
@@ -587,15 +617,17 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
         expect((await repos.messages.findByIdempotencyKey(key))?.id).toBe(message.id);
       });
 
-      it('records a published inbound message in one step, also over an earlier record', async () => {
+      it('records a published inbound message, also over an earlier record', async () => {
         const ids = await setup();
         const key = `tg:${randomUUID()}`;
         expect(await repos.messages.statusByIdempotencyKey(key)).toBeUndefined();
         const hubspotMessageId = `hs-${randomUUID()}`;
-        await repos.messages.recordPublishedInbound(
-          { ...ids, idempotencyKey: key, externalMessageId: '41' },
-          { hubspotMessageId, hubspotThreadId: '901' },
-        );
+        await repos.messages.recordPublishedInbounds([
+          {
+            input: { ...ids, idempotencyKey: key, externalMessageId: '41' },
+            hubspot: { hubspotMessageId, hubspotThreadId: '901' },
+          },
+        ]);
         expect(await repos.messages.statusByIdempotencyKey(key)).toBe('PUBLISHED');
         expect(await repos.messages.findByExternalId(ids.accountId, '41')).toMatchObject({
           ...ids,
@@ -613,10 +645,9 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
           idempotencyKey: pendingKey,
           externalMessageId: '42',
         });
-        await repos.messages.recordPublishedInbound(
-          { ...ids, idempotencyKey: pendingKey, externalMessageId: '42' },
-          null,
-        );
+        await repos.messages.recordPublishedInbounds([
+          { input: { ...ids, idempotencyKey: pendingKey, externalMessageId: '42' }, hubspot: null },
+        ]);
         const updated = await repos.messages.findByIdempotencyKey(pendingKey);
         expect(updated).toMatchObject({
           id: pending.id,
@@ -624,6 +655,46 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
           externalMessageIds: ['42'],
         });
         expect(updated?.hubspotMessageId).toBeUndefined();
+      });
+
+      it('records several published inbound messages at once', async () => {
+        const ids = await setup();
+        const [k1, k2, k3] = [1, 2, 3].map(() => `tg:${randomUUID()}`);
+        const { message: pending } = await repos.messages.recordInbound({
+          ...ids,
+          idempotencyKey: k3,
+          externalMessageId: '53',
+        });
+        const hs = (n: number) => ({
+          hubspotMessageId: `hs-${randomUUID()}-${n}`,
+          hubspotThreadId: '902',
+        });
+        const first = hs(1);
+        const second = hs(2);
+        await repos.messages.recordPublishedInbounds([
+          { input: { ...ids, idempotencyKey: k1, externalMessageId: '51' }, hubspot: first },
+          { input: { ...ids, idempotencyKey: k2, externalMessageId: '52' }, hubspot: null },
+          // The same event twice (a redelivery): one record, with the ids one of them has.
+          { input: { ...ids, idempotencyKey: k2, externalMessageId: '52' }, hubspot: second },
+          { input: { ...ids, idempotencyKey: k3, externalMessageId: '53' }, hubspot: null },
+        ]);
+        await repos.messages.recordPublishedInbounds([]);
+        expect(await repos.messages.findByExternalId(ids.accountId, '51')).toMatchObject({
+          status: 'PUBLISHED',
+          externalMessageIds: ['51'],
+          hubspotMessageId: first.hubspotMessageId,
+        });
+        expect(await repos.messages.findByExternalId(ids.accountId, '52')).toMatchObject({
+          status: 'PUBLISHED',
+          externalMessageIds: ['52'],
+          hubspotMessageId: second.hubspotMessageId,
+        });
+        // The earlier PENDING record keeps its id and its platform id, now PUBLISHED.
+        expect(await repos.messages.findByIdempotencyKey(k3)).toMatchObject({
+          id: pending.id,
+          status: 'PUBLISHED',
+          externalMessageIds: ['53'],
+        });
       });
 
       it('scopes external ids to a conversation when asked (per-chat message ids)', async () => {
