@@ -16,7 +16,8 @@ const BUSY_RETRY_MS = 100;
 const BUSY_RETRIES = 100;
 
 /**
- * The repositories' statements on the message hot path (a customer message costs five), run as
+ * The repositories' statements on the message hot path (two reads per customer message, and
+ * three writes per batch of them, published-inbound.recorder.ts), run as
  * prepared statements kept for the connection's lifetime. node-sqlite3 runs a one-off statement
  * as prepare, run and finalize, two trips to libuv's threadpool and the wake-ups around each;
  * a kept statement runs in one, and skips TypeORM's query building. TypeORM has no statement
