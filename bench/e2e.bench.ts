@@ -307,15 +307,16 @@ function report(
   const flTput = find('floor', 'throughput');
   if (gwLat && flLat) {
     const added = (p: 'p50' | 'p99') => gwLat.latency[p] - flLat.latency[p];
+    const signed = (value: number) => `${value < 0 ? '' : '+'}${ms(value)}`;
     log(
       `latency at ${RATE}/s, gateway / floor: p50 ${ms(gwLat.latency.p50)} / ${ms(flLat.latency.p50)} ms ` +
-        `(x${(gwLat.latency.p50 / flLat.latency.p50).toFixed(2)}, +${ms(added('p50'))} ms), ` +
+        `(x${(gwLat.latency.p50 / flLat.latency.p50).toFixed(2)}, ${signed(added('p50'))} ms), ` +
         `p99 ${ms(gwLat.latency.p99)} / ${ms(flLat.latency.p99)} ms ` +
-        `(x${(gwLat.latency.p99 / flLat.latency.p99).toFixed(2)}, +${ms(added('p99'))} ms)`,
+        `(x${(gwLat.latency.p99 / flLat.latency.p99).toFixed(2)}, ${signed(added('p99'))} ms)`,
     );
     log(
       `target p99 added latency < ${TARGET_ADDED_P99_MS} ms at ${RATE}/s: ` +
-        `${added('p99') < TARGET_ADDED_P99_MS ? 'MET' : 'MISSED'} (+${ms(added('p99'))} ms)`,
+        `${added('p99') < TARGET_ADDED_P99_MS ? 'MET' : 'MISSED'} (${signed(added('p99'))} ms)`,
     );
   }
   if (gwTput && flTput) {

@@ -14,9 +14,18 @@ import type {
 } from '../models/conversation.model';
 import { RecordNotFoundError } from '../record-not-found.error';
 import { isUniqueViolation } from '../unique-violation';
+import { batchedReads, paddedKeys } from '../batched-reads';
 import { PreparedSql, preparedSqlOf } from '../prepared-sql';
 
 const DEFAULT_PAGE_SIZE = 100;
+
+/** A platform chat of an account. */
+interface ChatKey {
+  accountId: string;
+  externalId: string;
+}
+
+const chatKeyOf = (key: ChatKey) => JSON.stringify([key.accountId, key.externalId]);
 
 /** Platform conversations and their link to HubSpot threads and tickets. */
 @Injectable()
@@ -25,6 +34,23 @@ export class ConversationRepository {
   /** Every customer message finds its conversation and touches it: prepared statements. */
   private readonly sql: PreparedSql;
   private readonly table: string;
+
+  /** findOrCreate's lookup, shared by the jobs asking in one turn of the event loop. */
+  private readonly byExternalId = batchedReads<ChatKey, ConversationEntity>(async (keys) => {
+    const padded = paddedKeys(keys);
+    const rows = await this.sql.all(
+      `WITH k(account_id, external_id) AS (VALUES ${padded.map(() => '(?, ?)').join(', ')}) ` +
+        `SELECT c.* FROM k JOIN ${this.table} c ` +
+        `ON c.account_id = k.account_id AND c.external_id = k.external_id`,
+      padded.flatMap((key) => [key.accountId, key.externalId]),
+    );
+    const found = new Map<string, ConversationEntity>();
+    for (const raw of rows) {
+      const row = this.sql.hydrate(ConversationEntity, raw);
+      found.set(chatKeyOf(row), row);
+    }
+    return keys.map((key) => found.get(chatKeyOf(key)));
+  });
 
   constructor(dataSource: DataSource) {
     this.rows = dataSource.getRepository(ConversationEntity);
@@ -42,11 +68,7 @@ export class ConversationRepository {
     ref: ConversationInput,
     now = new Date(),
   ): Promise<{ conversation: Conversation; created: boolean }> {
-    const [found] = await this.sql.all(
-      `SELECT * FROM ${this.table} WHERE account_id = ? AND external_id = ?`,
-      [accountId, ref.externalId],
-    );
-    const existing = found ? this.sql.hydrate(ConversationEntity, found) : undefined;
+    const existing = await this.byExternalId.load({ accountId, externalId: ref.externalId });
     if (existing) return { conversation: await this.refresh(existing, ref, now), created: false };
     const row = this.rows.create({
       id: randomUUID(),

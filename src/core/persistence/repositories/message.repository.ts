@@ -15,6 +15,7 @@ import type {
 } from '../models/message.model';
 import { RecordNotFoundError } from '../record-not-found.error';
 import { isUniqueViolation } from '../unique-violation';
+import { batchedReads, paddedKeys } from '../batched-reads';
 import { PreparedSql, preparedSqlOf } from '../prepared-sql';
 
 /** Statuses an outbound message may leave for SENT / FAILED / READ (READ is never undone). */
@@ -34,6 +35,16 @@ export class MessageRepository {
   /** Every customer message is recorded and marked published: prepared statements. */
   private readonly sql: PreparedSql;
   private readonly table: string;
+  private readonly statuses = batchedReads<string, MessageStatus>(async (keys) => {
+    const padded = paddedKeys(keys);
+    const rows = await this.sql.all<{ idempotency_key: string; status: MessageStatus }>(
+      `SELECT idempotency_key, status FROM ${this.table} ` +
+        `WHERE idempotency_key IN (${padded.map(() => '?').join(', ')})`,
+      padded,
+    );
+    const byKey = new Map(rows.map((row) => [row.idempotency_key, row.status]));
+    return keys.map((key) => byKey.get(key));
+  });
 
   constructor(dataSource: DataSource) {
     this.rows = dataSource.getRepository(MessageEntity);
@@ -59,13 +70,12 @@ export class MessageRepository {
     );
   }
 
-  /** The status of the message recorded under this key, if any (one indexed read). */
-  async statusByIdempotencyKey(idempotencyKey: string): Promise<MessageStatus | undefined> {
-    const [row] = await this.sql.all<{ status: MessageStatus }>(
-      `SELECT status FROM ${this.table} WHERE idempotency_key = ?`,
-      [idempotencyKey],
-    );
-    return row?.status;
+  /**
+   * The status of the message recorded under this key, if any: one indexed read, shared with the
+   * other jobs asking in the same turn of the event loop (batched-reads.ts).
+   */
+  statusByIdempotencyKey(idempotencyKey: string): Promise<MessageStatus | undefined> {
+    return this.statuses.load(idempotencyKey);
   }
 
   /**
