@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { identifierTypesOf, threadingModelOf } from './capabilities';
 import type { SimContext } from './context';
 import { conflict, HubSpotError, notFound, validationError } from './errors';
@@ -37,7 +37,8 @@ export interface PublishResult {
   replayed: boolean;
 }
 
-const newMessageId = () => randomBytes(16).toString('hex');
+/** 32 hex digits, as HubSpot's message ids; randomUUID draws from a cached entropy pool. */
+const newMessageId = () => randomUUID().replace(/-/g, '');
 
 export function accountFor(
   ctx: SimContext,

@@ -24,8 +24,16 @@ export class RateLimiter {
       if (!this.config.enabled || typeof portalId !== 'string') return next();
       const now = Date.now();
       const windowStart = now - this.config.intervalMs;
-      const list = (this.hits.get(portalId) ?? []).filter((t) => t > windowStart);
-      this.hits.set(portalId, list);
+      let list = this.hits.get(portalId);
+      if (!list) {
+        list = [];
+        this.hits.set(portalId, list);
+      }
+      // Hits are in time order: drop the expired ones from the front (a filter over the whole
+      // window at every request cost the bench process more than the rest of the limiter).
+      let expired = 0;
+      while (expired < list.length && list[expired] <= windowStart) expired++;
+      if (expired > 0) list.splice(0, expired);
       res.setHeader('X-HubSpot-RateLimit-Max', String(this.config.max));
       res.setHeader('X-HubSpot-RateLimit-Interval-Milliseconds', String(this.config.intervalMs));
       if (list.length >= this.config.max) {
