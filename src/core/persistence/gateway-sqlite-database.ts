@@ -28,14 +28,13 @@ interface KeptStatement {
 /**
  * node-sqlite3's Database as the gateway opens it (TypeORM's SQLite driver, database-options.ts):
  *
- * - `synchronous = NORMAL`. In WAL mode the default (FULL) syncs the WAL to disk at every commit,
- *   and a commit holds SQLite's single write lock while it syncs: with every repository statement
- *   committing on its own, that serialised the gateway's writes behind one disk flush each.
- *   NORMAL never corrupts the database and survives a crash of the process; only a power loss or
- *   OS crash can roll back the latest commits, and those are made durable by the queue's next
- *   commit, which stays FULL (queue-data-source.ts): syncing the WAL flushes every frame written
- *   before, by either connection. A job's completion is such a commit, so the effects of a job
- *   that counts as done are on disk.
+ * - One connection for the whole gateway, the embedded queue included (it writes single
+ *   statements, never a transaction, job-store.ts): a second writer made the two wait on each
+ *   other in SQLite's busy handler, whose sleeps of 1 to 100 ms were both wasted threadpool
+ *   time and latency (about 60 sleeps a second at full load in bench:e2e).
+ * - `synchronous = FULL` (the default in WAL mode made explicit): every commit syncs the WAL, so
+ *   an event answered 2xx and a job counted as done survive a power loss. Writes are grouped
+ *   (the queue's and the publisher's group commits), so one sync covers many messages.
  * - A cache of prepared statements for the hot path (prepared-sql.ts), finalized before the
  *   connection closes (SQLite refuses to close with statements still open).
  * - No WAL checkpoints of its own below a backstop (BACKSTOP_CHECKPOINT_PAGES).
@@ -58,9 +57,7 @@ export class GatewaySqliteDatabase extends sqlite3.Database implements PreparedS
       // Checkpoints run in the background (sqlite-checkpointer.ts); this is only a backstop.
       this.run(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
       this.run(`PRAGMA mmap_size = ${MMAP_BYTES}`);
-      this.run('PRAGMA synchronous = NORMAL', (pragmaError: Error | null) =>
-        callback?.(pragmaError),
-      );
+      this.run('PRAGMA synchronous = FULL', (pragmaError: Error | null) => callback?.(pragmaError));
     });
   }
 

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { queueDataSource } from '../queue/queue-data-source';
 import { buildDataSourceOptions } from './database-options';
 import { ChannelAccountEntity } from './entities/channel-account.entity';
 import { ConversationEntity } from './entities/conversation.entity';
@@ -176,15 +175,8 @@ describe('PreparedSql and the gateway SQLite connection', () => {
     expect(connection.preparedCount()).toBe(before);
   });
 
-  it('runs the repositories connection with synchronous NORMAL and the queue connection FULL', async () => {
-    const [repositories] = await dataSource.query('PRAGMA synchronous');
-    expect(repositories).toEqual({ synchronous: 1 });
-    const queue = await queueDataSource(dataSource);
-    try {
-      expect(await queue.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
-    } finally {
-      await queue.destroy();
-    }
+  it('runs the connection with synchronous FULL: every commit syncs the WAL', async () => {
+    expect(await dataSource.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
   });
 
   it('closes a connection that still keeps prepared statements', async () => {

@@ -5,7 +5,6 @@ import {
   Injectable,
   Module,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -13,7 +12,6 @@ import { BullJobQueue } from './bull/bull-job-queue';
 import { EmbeddedJobQueue } from './embedded/embedded-job-queue';
 import { JobQueue } from './job-queue';
 import type { QueueObserver } from './queue-observer';
-import { queueDataSource } from './queue-data-source';
 import type { QueueDriverOptions } from './queue-options';
 
 /** Optional provider of the observer (the metrics module provides it, globally). */
@@ -83,23 +81,6 @@ export class QueueLifecycle implements OnApplicationBootstrap, BeforeApplication
   }
 }
 
-const QUEUE_DATA_SOURCE = Symbol('QUEUE_DATA_SOURCE');
-
-/** Closes the queue's own SQLite connection (the queue has stopped by then). */
-@Injectable()
-class QueueDataSourceCloser implements OnApplicationShutdown {
-  constructor(
-    @Inject(QUEUE_DATA_SOURCE) private readonly queueConnection: DataSource,
-    private readonly shared: DataSource,
-  ) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.queueConnection !== this.shared && this.queueConnection.isInitialized) {
-      await this.queueConnection.destroy();
-    }
-  }
-}
-
 /**
  * Provides `JobQueue` (the abstract class is the injection token) with the embedded driver, or
  * Bull when `redisUrl` is set. Needs TypeORM's `DataSource` injectable (TypeOrmModule.forRoot).
@@ -127,15 +108,9 @@ export class QueueModule {
       global: true,
       providers: [
         ...optionsProviders,
-        { provide: QUEUE_DATA_SOURCE, inject: [DataSource], useFactory: queueDataSource },
-        QueueDataSourceCloser,
         {
           provide: JobQueue,
-          inject: [
-            QUEUE_DATA_SOURCE,
-            QUEUE_MODULE_OPTIONS,
-            { token: QUEUE_OBSERVER, optional: true },
-          ],
+          inject: [DataSource, QUEUE_MODULE_OPTIONS, { token: QUEUE_OBSERVER, optional: true }],
           useFactory: (
             dataSource: DataSource,
             options: QueueModuleOptions,

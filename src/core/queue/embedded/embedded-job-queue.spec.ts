@@ -167,4 +167,57 @@ describe('EmbeddedJobQueue after a crash between a dead letter and its job delet
     expect(await repo.count()).toBe(0);
     expect(await dataSource.getRepository(DeadLetterEntity).count()).toBe(2);
   });
+  it('closes a letter whose replay job was inserted before a crash, and runs that job once', async () => {
+    await dataSource.getRepository(QueueJobEntity).clear();
+    await dataSource.getRepository(DeadLetterEntity).clear();
+    const failedAt = Date.now() - 60_000;
+    const letterId = '11111111-2222-3333-4444-555555555555';
+    await dataSource.getRepository(DeadLetterEntity).insert(
+      Object.assign(new DeadLetterEntity(), {
+        id: letterId,
+        queue: 'letters',
+        jobId: 'failed-once',
+        orderingKey: null,
+        payload: JSON.stringify({ id: 'replayed' }),
+        attempts: 3,
+        lastError: 'failed for good',
+        permanent: true,
+        driver: 'embedded',
+        enqueuedAt: failedAt - 1_000,
+        failedAt,
+        replayedAt: null,
+        replayJobId: null,
+      }),
+    );
+    // The replay's first statement committed, its second (claiming the letter) did not.
+    await dataSource.getRepository(QueueJobEntity).insert({
+      ...jobRow(`replay:${letterId}`, failedAt + 1_000, 3),
+      payload: '{"id":"replayed"}',
+    });
+    const ran: string[] = [];
+    const queue = new EmbeddedJobQueue(dataSource, { leaseTtlMs: 3000 });
+    queue.registerHandler<{ id: string }>('letters', async (payload) => {
+      ran.push(payload.id);
+    });
+    await queue.start();
+    const repo = dataSource.getRepository(QueueJobEntity);
+    let replayedAgain: boolean;
+    try {
+      for (let i = 0; i < 200 && (await repo.count()) > 0; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      replayedAgain = await queue.replayDeadLetter(letterId);
+    } finally {
+      await queue.stop();
+    }
+    expect(replayedAgain).toBe(false);
+    expect(ran).toEqual(['replayed']);
+    expect(
+      await dataSource.getRepository(DeadLetterEntity).findOneByOrFail({ id: letterId }),
+    ).toMatchObject({ replayJobId: `replay:${letterId}` });
+    expect(
+      (await dataSource.getRepository(DeadLetterEntity).findOneByOrFail({ id: letterId }))
+        .replayedAt,
+    ).not.toBeNull();
+  });
 });

@@ -20,7 +20,7 @@ import {
   type QueueDriverOptions,
 } from '../queue-options';
 import { Fifo } from './fifo';
-import { JobStore } from './job-store';
+import { JobStore, REPLAY_JOB_ID_PREFIX, replayJobIdOf } from './job-store';
 import { QueueJobEntity } from './queue-job.entity';
 import { QueueLease } from './queue-lease';
 import { MinHeap } from './min-heap';
@@ -184,7 +184,7 @@ export class EmbeddedJobQueue extends JobQueue {
     if (!letter || letter.replayedAt !== null) return false;
     const now = Date.now();
     const row = new QueueJobEntity();
-    row.id = randomUUID();
+    row.id = replayJobIdOf(deadLetterId);
     row.queue = letter.queue;
     row.orderingKey = letter.orderingKey;
     row.seq = this.nextSeq++;
@@ -196,7 +196,9 @@ export class EmbeddedJobQueue extends JobQueue {
     row.lastError = null;
     const generation = this.generation;
     const applied = await this.store.submit({ kind: 'replay', deadLetterId, row });
-    if (applied && generation === this.generation) this.addJob(this.toMemJob(row), now);
+    if (applied && generation === this.generation && !this.jobs.has(row.id)) {
+      this.addJob(this.toMemJob(row), now);
+    }
     return applied;
   }
 
@@ -226,6 +228,7 @@ export class EmbeddedJobQueue extends JobQueue {
     this.lease = lease;
     try {
       await this.dropDeadLetteredJobs();
+      await this.closeReplayedLetters();
       await this.load();
     } catch (error) {
       await lease.release().catch(() => undefined);
@@ -243,17 +246,39 @@ export class EmbeddedJobQueue extends JobQueue {
    * same caller-chosen id was enqueued later), so such rows are dropped before loading.
    */
   private async dropDeadLetteredJobs(): Promise<void> {
+    const [jobs, letters] = this.tables();
+    await this.dataSource.query(
+      `DELETE FROM ${jobs} WHERE (id, queue, created_at) IN ` +
+        `(SELECT job_id, queue, enqueued_at FROM ${letters} WHERE driver = 'embedded')`,
+    );
+  }
+
+  /**
+   * A replay on SQLite inserts its job, then claims the letter (job-store.ts): after a crash
+   * between the two, the job is pending (and runs) while its letter still looks open. Such a
+   * letter is marked replayed, so that it is not replayed a second time.
+   */
+  private async closeReplayedLetters(): Promise<void> {
+    const [jobs, letters] = this.tables();
+    const replayJobId = `'${REPLAY_JOB_ID_PREFIX}' || id`;
+    const now = this.dataSource.options.type === 'postgres' ? '$1' : '?';
+    await this.dataSource.query(
+      `UPDATE ${letters} SET replayed_at = ${now}, replay_job_id = ${replayJobId} ` +
+        `WHERE replayed_at IS NULL AND driver = 'embedded' ` +
+        `AND ${replayJobId} IN (SELECT id FROM ${jobs})`,
+      [Date.now()],
+    );
+  }
+
+  /** `queue_jobs` and `dead_letters`, quoted as the DataSource's driver wants. */
+  private tables(): [string, string] {
     const table = (entity: typeof QueueJobEntity | typeof DeadLetterEntity) =>
       this.dataSource
         .getMetadata(entity)
         .tablePath.split('.')
         .map((part) => this.dataSource.driver.escape(part))
         .join('.');
-    const [jobs, letters] = [table(QueueJobEntity), table(DeadLetterEntity)];
-    await this.dataSource.query(
-      `DELETE FROM ${jobs} WHERE (id, queue, created_at) IN ` +
-        `(SELECT job_id, queue, enqueued_at FROM ${letters} WHERE driver = 'embedded')`,
-    );
+    return [table(QueueJobEntity), table(DeadLetterEntity)];
   }
 
   /** Loads every pending row, in enqueue order, into the in-memory dispatch state. */

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedSqlOf } from '../../persistence/prepared-sql';
 import { DeadLetterEntity } from '../dead-letter.entity';
 import { QueueJobEntity } from './queue-job.entity';
 
@@ -31,6 +32,29 @@ const INSERT_COLUMNS = [
   'created_at',
   'last_error',
 ];
+
+/** A row's values in INSERT_COLUMNS order. */
+function insertValuesOf(row: QueueJobEntity): unknown[] {
+  return [
+    row.id,
+    row.queue,
+    row.orderingKey,
+    row.seq,
+    row.payload,
+    row.attempts,
+    row.maxAttempts,
+    row.runAt,
+    row.createdAt,
+    row.lastError,
+  ];
+}
+
+export const REPLAY_JOB_ID_PREFIX = 'replay:';
+
+/** The id of the job a dead letter's replay creates (one replay per letter). */
+export function replayJobIdOf(deadLetterId: string): string {
+  return `${REPLAY_JOB_ID_PREFIX}${deadLetterId}`;
+}
 
 function rowOf(op: StoreOp): QueueJobEntity {
   if (op.kind !== 'insert') throw new Error(`not an insert: ${op.kind}`);
@@ -69,10 +93,12 @@ export function statementsOf(batch: readonly { op: StoreOp }[]): number {
 /**
  * Group commit for the embedded driver: every write submitted while a transaction is in flight
  * joins the next one, so enqueue resolves only once its row is committed, yet thousands of
- * writes share one commit (one fsync). Inserts and deletes are multi-row statements; a batch that
- * is a single statement runs without BEGIN/COMMIT, and on SQLite every statement commits on its
- * own (only a dead-letter replay, which must claim the letter and insert its job together, uses a
- * transaction there).
+ * writes share one commit (one fsync). Inserts and deletes are multi-row statements.
+ *
+ * On SQLite the queue shares the gateway's one connection, so it never opens a transaction there:
+ * any statement another flow issued meanwhile would run inside it, and be undone if it rolled
+ * back. Every statement commits on its own (a dead-letter replay is two, see `replayOnSqlite`).
+ * On PostgreSQL a batch of several statements is one transaction on a pooled connection.
  *
  * Caller writes (`insert`, `replay`) fail with the transaction; internal writes (`delete`,
  * `retry`, `deadLetter`) are resubmitted until they succeed, since the dispatcher waits for them.
@@ -130,9 +156,7 @@ export class JobStore {
   }
 
   private async commit(batch: Pending[]): Promise<void> {
-    if (!this.postgres && !batch.some((pending) => pending.op.kind === 'replay')) {
-      return this.commitEachStatement(batch);
-    }
+    if (!this.postgres) return this.commitEachStatement(batch);
     let results: Map<Pending, boolean>;
     try {
       // One statement commits atomically by itself: without BEGIN and COMMIT it costs a third of
@@ -160,10 +184,10 @@ export class JobStore {
 
   /**
    * SQLite: every statement of the batch commits on its own (each is atomic; its writes succeed or
-   * fail together), so that this connection never holds the database's write lock across an
-   * await. See queue-data-source.ts for why that matters; it also spares BEGIN and COMMIT. A
-   * crash between a dead letter's insert and its job's delete leaves both; the queue drops such
-   * rows when it opens (EmbeddedJobQueue.dropDeadLetteredJobs), so the job does not run again.
+   * fail together), so that the connection never holds the database's write lock across an
+   * await, and no other flow's statement lands in a transaction of ours. A crash between a dead
+   * letter's insert and its job's delete leaves both; the queue drops such rows when it opens
+   * (EmbeddedJobQueue.dropDeadLetteredJobs), so the job does not run again.
    */
   private async commitEachStatement(batch: Pending[]): Promise<void> {
     const manager = this.dataSource.manager;
@@ -171,11 +195,13 @@ export class JobStore {
     const retries: Pending[] = [];
     const letters: Pending[] = [];
     const deletes: Pending[] = [];
+    const replays: Pending[] = [];
     for (const pending of batch) {
       const kind = pending.op.kind;
       if (kind === 'insert') inserts.push(pending);
       else if (kind === 'retry') retries.push(pending);
       else if (kind === 'deadLetter') letters.push(pending);
+      else if (kind === 'replay') replays.push(pending);
       else deletes.push(pending);
     }
     const failed: Pending[] = [];
@@ -202,6 +228,14 @@ export class JobStore {
     }
     for (const pending of retries) {
       await run([pending], () => this.retryJob(manager, pending.op));
+    }
+    for (const pending of replays) {
+      try {
+        pending.resolve(await this.replayOnSqlite(pending.op));
+      } catch (error) {
+        this.onError(error, 'dead-letter replay failed');
+        pending.reject(error);
+      }
     }
     for (let i = 0; i < letters.length; i += CHUNK) {
       const group = letters.slice(i, i + CHUNK);
@@ -279,6 +313,33 @@ export class JobStore {
     return results;
   }
 
+  /**
+   * A replay without a transaction: the job is inserted only while its letter is open (one
+   * INSERT ... SELECT), then the letter is claimed. The job's id is derived from the letter
+   * (`replayJobIdOf`): a crash between the two statements leaves a pending job whose letter is
+   * still open, which the queue marks replayed when it opens (EmbeddedJobQueue), so the letter
+   * cannot be replayed a second time. Replays of one letter cannot race: this store writes one
+   * batch at a time, and the job runs only after both statements.
+   */
+  private async replayOnSqlite(op: StoreOp): Promise<boolean> {
+    if (op.kind !== 'replay') return false;
+    const sql = preparedSqlOf(this.dataSource);
+    const letters = sql.table(DeadLetterEntity);
+    const row = op.row;
+    await sql.run(
+      `INSERT OR IGNORE INTO ${this.table} (${INSERT_COLUMNS.join(', ')}) ` +
+        `SELECT ${INSERT_COLUMNS.map(() => '?').join(', ')} FROM ${letters} ` +
+        `WHERE id = ? AND replayed_at IS NULL`,
+      [...insertValuesOf(row), op.deadLetterId],
+    );
+    const claimed = await sql.run(
+      `UPDATE ${letters} SET replayed_at = ?, replay_job_id = ? ` +
+        `WHERE id = ? AND replayed_at IS NULL`,
+      [Date.now(), row.id, op.deadLetterId],
+    );
+    return claimed > 0;
+  }
+
   private async retryJob(manager: EntityManager, op: StoreOp): Promise<void> {
     if (op.kind !== 'retry') return;
     await manager
@@ -316,18 +377,7 @@ export class JobStore {
     const tuples: string[] = [];
     for (const row of rows) {
       const base = values.length;
-      values.push(
-        row.id,
-        row.queue,
-        row.orderingKey,
-        row.seq,
-        row.payload,
-        row.attempts,
-        row.maxAttempts,
-        row.runAt,
-        row.createdAt,
-        row.lastError,
-      );
+      values.push(...insertValuesOf(row));
       tuples.push(`(${INSERT_COLUMNS.map((_, n) => this.param(base + n + 1)).join(', ')})`);
     }
     await manager.query(
