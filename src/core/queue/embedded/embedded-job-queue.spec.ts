@@ -96,128 +96,99 @@ describe('EmbeddedJobQueue on SQLite', () => {
     expect(await repo.countBy({ id: 'job-1' })).toBe(0);
     await queue.stop();
   });
-});
 
-describe('EmbeddedJobQueue after a crash between a dead letter and its job deletion', () => {
-  let dir: string;
-  let dataSource: DataSource;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'queue-letter-crash-'));
-    dataSource = await sqliteDataSource(dir);
-  });
-  afterAll(async () => {
-    await dataSource.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const jobRow = (id: string, createdAt: number, seq: number) =>
+  // After a crash between a dead letter's two statements, or a replay's (job-store.ts).
+  const jobRow = (id: string, createdAt: number, seq: number, payloadId = id) =>
     Object.assign(new QueueJobEntity(), {
       id,
       queue: 'letters',
       orderingKey: null,
       seq,
-      payload: JSON.stringify({ id }),
+      payload: JSON.stringify({ id: payloadId }),
       attempts: 3,
       maxAttempts: null,
       runAt: createdAt,
       createdAt,
       lastError: null,
     });
-
-  it('does not run a job again whose dead letter was written, but runs a later job of the same id', async () => {
-    const enqueuedAt = Date.now() - 60_000;
-    // The crash window: the letter is committed, its job's row is still there.
-    await dataSource.getRepository(QueueJobEntity).insert([
-      jobRow('ended', enqueuedAt, 1),
-      // Same caller-chosen id as an older dead letter, enqueued again later: a new job.
-      jobRow('again', enqueuedAt + 30_000, 2),
-    ]);
-    await dataSource.getRepository(DeadLetterEntity).insert(
-      ['ended', 'again'].map((jobId, i) =>
-        Object.assign(new DeadLetterEntity(), {
-          id: `letter-${i}`,
-          queue: 'letters',
-          jobId,
-          orderingKey: null,
-          payload: JSON.stringify({ id: jobId }),
-          attempts: 3,
-          lastError: 'failed for good',
-          permanent: true,
-          driver: 'embedded',
-          enqueuedAt,
-          failedAt: enqueuedAt + 1_000,
-          replayedAt: null,
-          replayJobId: null,
-        }),
-      ),
-    );
-    const ran: string[] = [];
-    const queue = new EmbeddedJobQueue(dataSource, { leaseTtlMs: 3000 });
-    queue.registerHandler<{ id: string }>('letters', async (payload) => {
-      ran.push(payload.id);
+  const letterRow = (id: string, jobId: string, enqueuedAt: number) =>
+    Object.assign(new DeadLetterEntity(), {
+      id,
+      queue: 'letters',
+      jobId,
+      orderingKey: null,
+      payload: JSON.stringify({ id: jobId }),
+      attempts: 3,
+      lastError: 'failed for good',
+      permanent: true,
+      driver: 'embedded',
+      enqueuedAt,
+      failedAt: enqueuedAt + 1_000,
+      replayedAt: null,
+      replayJobId: null,
     });
-    await queue.start();
-    const repo = dataSource.getRepository(QueueJobEntity);
-    for (let i = 0; i < 200 && (await repo.count()) > 0; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await queue.stop();
-    expect(ran).toEqual(['again']);
-    expect(await repo.count()).toBe(0);
-    expect(await dataSource.getRepository(DeadLetterEntity).count()).toBe(2);
-  });
-  it('closes a letter whose replay job was inserted before a crash, and runs that job once', async () => {
+  /** Starts a queue over the rows given, runs what it loads, then hands it to `whileRunning`. */
+  const runLetters = async (
+    jobs: QueueJobEntity[],
+    letters: DeadLetterEntity[],
+    whileRunning: (queue: EmbeddedJobQueue) => Promise<void> = async () => undefined,
+  ): Promise<string[]> => {
     await dataSource.getRepository(QueueJobEntity).clear();
     await dataSource.getRepository(DeadLetterEntity).clear();
-    const failedAt = Date.now() - 60_000;
-    const letterId = '11111111-2222-3333-4444-555555555555';
-    await dataSource.getRepository(DeadLetterEntity).insert(
-      Object.assign(new DeadLetterEntity(), {
-        id: letterId,
-        queue: 'letters',
-        jobId: 'failed-once',
-        orderingKey: null,
-        payload: JSON.stringify({ id: 'replayed' }),
-        attempts: 3,
-        lastError: 'failed for good',
-        permanent: true,
-        driver: 'embedded',
-        enqueuedAt: failedAt - 1_000,
-        failedAt,
-        replayedAt: null,
-        replayJobId: null,
-      }),
-    );
-    // The replay's first statement committed, its second (claiming the letter) did not.
-    await dataSource.getRepository(QueueJobEntity).insert({
-      ...jobRow(`replay:${letterId}`, failedAt + 1_000, 3),
-      payload: '{"id":"replayed"}',
-    });
+    await dataSource.getRepository(DeadLetterEntity).insert(letters);
+    await dataSource.getRepository(QueueJobEntity).insert(jobs);
     const ran: string[] = [];
     const queue = new EmbeddedJobQueue(dataSource, { leaseTtlMs: 3000 });
     queue.registerHandler<{ id: string }>('letters', async (payload) => {
       ran.push(payload.id);
     });
     await queue.start();
-    const repo = dataSource.getRepository(QueueJobEntity);
-    let replayedAgain: boolean;
     try {
+      const repo = dataSource.getRepository(QueueJobEntity);
       for (let i = 0; i < 200 && (await repo.count()) > 0; i += 1) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      replayedAgain = await queue.replayDeadLetter(letterId);
+      await whileRunning(queue);
     } finally {
       await queue.stop();
     }
+    return ran;
+  };
+
+  it('does not run a job again whose dead letter was written, but runs a later job of the same id', async () => {
+    const enqueuedAt = Date.now() - 60_000;
+    const ran = await runLetters(
+      [
+        // The crash window: the letter is committed, its job's row is still there.
+        jobRow('ended', enqueuedAt, 1),
+        // Same caller-chosen id as an older dead letter, enqueued again later: a new job.
+        jobRow('again', enqueuedAt + 30_000, 2),
+      ],
+      [letterRow('letter-0', 'ended', enqueuedAt), letterRow('letter-1', 'again', enqueuedAt)],
+    );
+    expect(ran).toEqual(['again']);
+    expect(await dataSource.getRepository(QueueJobEntity).count()).toBe(0);
+    expect(await dataSource.getRepository(DeadLetterEntity).count()).toBe(2);
+  });
+
+  it('closes a letter whose replay job was inserted before a crash, and runs that job once', async () => {
+    const failedAt = Date.now() - 60_000;
+    const letterId = '11111111-2222-3333-4444-555555555555';
+    let replayedAgain: boolean | undefined;
+    const ran = await runLetters(
+      // The replay's first statement committed, its second (claiming the letter) did not.
+      [jobRow(`replay:${letterId}`, failedAt + 1_000, 3, 'replayed')],
+      [letterRow(letterId, 'replayed', failedAt - 1_000)],
+      async (queue) => {
+        replayedAgain = await queue.replayDeadLetter(letterId);
+      },
+    );
     expect(replayedAgain).toBe(false);
     expect(ran).toEqual(['replayed']);
-    expect(
-      await dataSource.getRepository(DeadLetterEntity).findOneByOrFail({ id: letterId }),
-    ).toMatchObject({ replayJobId: `replay:${letterId}` });
-    expect(
-      (await dataSource.getRepository(DeadLetterEntity).findOneByOrFail({ id: letterId }))
-        .replayedAt,
-    ).not.toBeNull();
+    const letter = await dataSource.getRepository(DeadLetterEntity).findOneByOrFail({
+      id: letterId,
+    });
+    expect(letter.replayJobId).toBe(`replay:${letterId}`);
+    expect(letter.replayedAt).not.toBeNull();
   });
 });
