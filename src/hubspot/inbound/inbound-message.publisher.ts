@@ -54,9 +54,13 @@ export class InboundMessagePublisher {
     event: InboundMessageEvent,
     job: JobContext,
   ): Promise<void> {
-    const { conversation } = await this.conversations.findOrCreate(account.id, event.conversation);
     const messageKey = inboundMessageKey(account.id, event.eventId);
-    if ((await this.messages.statusByIdempotencyKey(messageKey)) === 'PUBLISHED') {
+    // Both reads at once: each is a trip to the database (batched with other jobs' reads).
+    const [{ conversation }, status] = await Promise.all([
+      this.conversations.findOrCreate(account.id, event.conversation),
+      this.messages.statusByIdempotencyKey(messageKey),
+    ]);
+    if (status === 'PUBLISHED') {
       // A redelivered or replayed event: HubSpot has the message already.
       this.metrics.countAdapterEvent(account.adapterId, 'inbound', 'duplicate');
       this.logger.debug(
