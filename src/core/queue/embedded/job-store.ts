@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { paddedKeys } from '../../persistence/batched-reads';
 import { preparedSqlOf } from '../../persistence/prepared-sql';
 import { DeadLetterEntity } from '../dead-letter.entity';
 import { QueueJobEntity } from './queue-job.entity';
@@ -19,6 +20,8 @@ interface Pending {
 
 /** Rows per multi-row statement; keeps SQLite's bound-parameter count far below its limit. */
 const CHUNK = 400;
+/** Batches up to this many rows use kept prepared statements on SQLite. */
+const PREPARED_ROWS = 8;
 const RETRY_DELAY_MS = 200;
 const INSERT_COLUMNS = [
   'id',
@@ -220,7 +223,7 @@ export class JobStore {
     for (let i = 0; i < inserts.length; i += CHUNK) {
       const group = inserts.slice(i, i + CHUNK);
       await run(group, () =>
-        this.insertJobs(
+        this.insertJobsOnSqlite(
           manager,
           group.map((p) => rowOf(p.op)),
         ),
@@ -253,7 +256,7 @@ export class JobStore {
     for (let i = 0; i < deletes.length; i += CHUNK) {
       const group = deletes.slice(i, i + CHUNK);
       await run(group, () =>
-        this.deleteJobs(
+        this.deleteJobsOnSqlite(
           manager,
           group.map((p) => idOf(p.op)),
         ),
@@ -358,6 +361,27 @@ export class JobStore {
       .values(letters)
       .updateEntity(false)
       .execute();
+  }
+
+  /**
+   * SQLite below full load: a batch of a few rows (one per webhook at low rates) through a
+   * statement kept prepared (prepared-sql.ts), one trip to the threadpool instead of a one-off
+   * statement's prepare, run and finalize, and without TypeORM's query runner. Larger batches
+   * stay one one-off statement (a statement kept per row count would pile up).
+   */
+  private async insertJobsOnSqlite(manager: EntityManager, rows: QueueJobEntity[]): Promise<void> {
+    if (rows.length > PREPARED_ROWS) return this.insertJobs(manager, rows);
+    await preparedSqlOf(this.dataSource).insert(QueueJobEntity, rows);
+  }
+
+  /** As insertJobsOnSqlite; the ids padded to a power of two, so 4 statement shapes in all. */
+  private async deleteJobsOnSqlite(manager: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length > PREPARED_ROWS) return this.deleteJobs(manager, ids);
+    const padded = paddedKeys(ids);
+    await preparedSqlOf(this.dataSource).run(
+      `DELETE FROM ${this.table} WHERE id IN (${padded.map(() => '?').join(', ')})`,
+      padded,
+    );
   }
 
   private async deleteJobs(manager: EntityManager, ids: string[]): Promise<void> {
