@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MoreThan, type DataSource } from 'typeorm';
 import { isRetryable, retryAfterOf } from '../../adapter/errors';
 import { backoffDelayMs } from '../backoff';
+import { preparedSqlOf } from '../../persistence/prepared-sql';
 import { DeadLetterEntity } from '../dead-letter.entity';
 import { DeadLetterStore, toDeadLetterRow } from '../dead-letter-store';
 import { describeError } from '../describe-error';
@@ -246,10 +247,12 @@ export class EmbeddedJobQueue extends JobQueue {
    * same caller-chosen id was enqueued later), so such rows are dropped before loading.
    */
   private async dropDeadLetteredJobs(): Promise<void> {
-    const [jobs, letters] = this.tables();
-    await this.dataSource.query(
-      `DELETE FROM ${jobs} WHERE (id, queue, created_at) IN ` +
-        `(SELECT job_id, queue, enqueued_at FROM ${letters} WHERE driver = 'embedded')`,
+    const sql = preparedSqlOf(this.dataSource);
+    await sql.run(
+      `DELETE FROM ${sql.table(QueueJobEntity)} WHERE (id, queue, created_at) IN ` +
+        `(SELECT job_id, queue, enqueued_at FROM ${sql.table(DeadLetterEntity)} ` +
+        `WHERE driver = 'embedded')`,
+      [],
     );
   }
 
@@ -259,26 +262,14 @@ export class EmbeddedJobQueue extends JobQueue {
    * letter is marked replayed, so that it is not replayed a second time.
    */
   private async closeReplayedLetters(): Promise<void> {
-    const [jobs, letters] = this.tables();
+    const sql = preparedSqlOf(this.dataSource);
     const replayJobId = `'${REPLAY_JOB_ID_PREFIX}' || id`;
-    const now = this.dataSource.options.type === 'postgres' ? '$1' : '?';
-    await this.dataSource.query(
-      `UPDATE ${letters} SET replayed_at = ${now}, replay_job_id = ${replayJobId} ` +
+    await sql.run(
+      `UPDATE ${sql.table(DeadLetterEntity)} SET replayed_at = ?, replay_job_id = ${replayJobId} ` +
         `WHERE replayed_at IS NULL AND driver = 'embedded' ` +
-        `AND ${replayJobId} IN (SELECT id FROM ${jobs})`,
+        `AND ${replayJobId} IN (SELECT id FROM ${sql.table(QueueJobEntity)})`,
       [Date.now()],
     );
-  }
-
-  /** `queue_jobs` and `dead_letters`, quoted as the DataSource's driver wants. */
-  private tables(): [string, string] {
-    const table = (entity: typeof QueueJobEntity | typeof DeadLetterEntity) =>
-      this.dataSource
-        .getMetadata(entity)
-        .tablePath.split('.')
-        .map((part) => this.dataSource.driver.escape(part))
-        .join('.');
-    return [table(QueueJobEntity), table(DeadLetterEntity)];
   }
 
   /** Loads every pending row, in enqueue order, into the in-memory dispatch state. */

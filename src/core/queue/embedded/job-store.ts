@@ -412,11 +412,7 @@ export class JobStore {
 
   /** `queue_jobs`, schema-qualified and quoted as the DataSource's driver wants. */
   private get table(): string {
-    this.tableName ??= this.dataSource
-      .getMetadata(QueueJobEntity)
-      .tablePath.split('.')
-      .map((part) => this.dataSource.driver.escape(part))
-      .join('.');
+    this.tableName ??= preparedSqlOf(this.dataSource).table(QueueJobEntity);
     return this.tableName;
   }
 
