@@ -9,6 +9,7 @@ import type {
   MessageDirection,
   MessageStatus,
   OutboundMessageInput,
+  PublishedIds,
   PublishedInbound,
   RecordResult,
   StoredMessage,
@@ -131,13 +132,7 @@ export class MessageRepository {
     await this.sql.insert(
       MessageExternalIdEntity,
       records.map(({ row, externalId }) =>
-        this.externalIds.create({
-          messageId: idOf.get(row.idempotencyKey) ?? row.id,
-          externalId,
-          accountId: row.accountId,
-          conversationId: row.conversationId,
-          position: 0,
-        }),
+        this.externalIdRow({ ...row, id: idOf.get(row.idempotencyKey) ?? row.id }, externalId, 0),
       ),
       { orIgnore: true },
     );
@@ -161,11 +156,7 @@ export class MessageRepository {
   }
 
   /** An inbound message is now in HubSpot. */
-  async markPublished(
-    id: string,
-    hubspot: { hubspotMessageId: string; hubspotThreadId: string },
-    now = new Date(),
-  ): Promise<void> {
+  async markPublished(id: string, hubspot: PublishedIds, now = new Date()): Promise<void> {
     const result = await this.rows.update(
       { id },
       { ...hubspot, status: 'PUBLISHED' satisfies MessageStatus, updatedAt: now },
@@ -346,16 +337,24 @@ export class MessageRepository {
     for (const [index, externalId] of externalMessageIds.entries()) {
       await this.sql.insert(
         MessageExternalIdEntity,
-        this.externalIds.create({
-          messageId: message.id,
-          externalId,
-          accountId: message.accountId,
-          conversationId: message.conversationId,
-          position: position + index,
-        }),
+        this.externalIdRow(message, externalId, position + index),
         { orIgnore: true },
       );
     }
+  }
+
+  private externalIdRow(
+    message: Pick<MessageEntity, 'id' | 'accountId' | 'conversationId'>,
+    externalId: string,
+    position: number,
+  ): MessageExternalIdEntity {
+    return this.externalIds.create({
+      messageId: message.id,
+      externalId,
+      accountId: message.accountId,
+      conversationId: message.conversationId,
+      position,
+    });
   }
 
   private async transition(
