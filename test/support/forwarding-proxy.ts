@@ -7,8 +7,32 @@
  *   http://gateway/; }` does: the URL a platform calls (and signs) differs from the one the
  *   gateway sees.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import {
+  type ClientRequest,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/**
+ * Sends `req` on to `url` (its method, headers and body, with `url`'s host) and pipes the answer
+ * into `res`. Returns the upstream request, whose errors the caller handles.
+ */
+export function forwardRequest(req: IncomingMessage, res: ServerResponse, url: URL): ClientRequest {
+  const upstream = httpRequest(
+    url,
+    { method: req.method, headers: { ...req.headers, host: url.host } },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  req.pipe(upstream);
+  return upstream;
+}
 
 export class ForwardingProxy {
   /** Where requests go now, e.g. `http://127.0.0.1:43210`. */
@@ -27,18 +51,9 @@ export class ForwardingProxy {
         return;
       }
       const url = new URL(path.slice(this.prefix.length), this.target || 'http://127.0.0.1:1');
-      const upstream = httpRequest(
-        url,
-        { method: req.method, headers: { ...req.headers, host: url.host } },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => {
+      forwardRequest(req, res, url).on('error', () => {
         if (!res.headersSent) res.writeHead(502).end('target unreachable');
       });
-      req.pipe(upstream);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;

@@ -3,8 +3,9 @@
  * sync batch again, as after a lost acknowledgement: it cuts the account's running /sync and
  * rewrites the `since` of its next one to a token before the event.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardRequest } from '../../../test/support/forwarding-proxy';
 
 export class SyncRewindProxy {
   private server?: Server;
@@ -40,17 +41,9 @@ export class SyncRewindProxy {
         this.inFlight.set(token, set);
         req.on('close', () => set.delete(req));
       }
-      const upstream = httpRequest(
-        url,
-        { method: req.method, headers: { ...req.headers, host: url.host } },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
+      const upstream = forwardRequest(req, res, url);
       upstream.on('error', () => res.destroy());
       res.on('close', () => upstream.destroy());
-      req.pipe(upstream);
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
   }
