@@ -67,6 +67,19 @@ export class ArrivalTracker {
     return result;
   }
 
+  /** Per arrived message, in posting order: when it was posted (ms after the first post) and its latency. */
+  timeline(): { postedMs: number; latencyMs: number }[] {
+    const { firstPost } = this.span();
+    const result: { postedMs: number; latencyMs: number }[] = [];
+    for (const [n, posted] of this.postedAt) {
+      const arrived = this.arrivedAt.get(n);
+      if (arrived !== undefined) {
+        result.push({ postedMs: posted - firstPost, latencyMs: arrived - posted });
+      }
+    }
+    return result;
+  }
+
   /** First post and last arrival (performance.now() ms). */
   span(): { firstPost: number; lastArrival: number } {
     let firstPost = Infinity;

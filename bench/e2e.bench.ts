@@ -20,13 +20,16 @@
  * (gateway LOG_LEVEL, default info), BENCH_ONLY=gateway|floor, BENCH_PROFILE=1 (or =throughput) to
  * CPU-profile the gateway during its throughput run and print its hot spots, =latency for its
  * latency run,
- * BENCH_GATEWAY_NODE_OPTIONS for experiments on the gateway process).
+ * BENCH_GATEWAY_NODE_OPTIONS for experiments on the gateway process, BENCH_TIMELINE_DIR to write
+ * each phase's messages as CSV (posted at, latency; to see when the slow ones happened)).
  * Prints its figures; a missed target is reported, the exit code is 0 unless the bench failed.
  */
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EchoPlatformServer } from '../plugins/echo/echo-platform-server';
-import { startSimHarness } from '../src/hubspot/testing/sim-client';
+import { type SimHarness, startSimHarness } from '../src/hubspot/testing/sim-client';
 import { ArrivalTracker, type DeliveryCheck } from './e2e-arrivals';
 import { machineLoad, ownCpuMs, processCpuMs } from './e2e-cpu';
 import { startFloor } from './e2e-floor-setup';
@@ -50,6 +53,7 @@ const PROFILE_PHASE = (
   { '1': 'throughput', throughput: 'throughput', latency: 'latency' } as const
 )[process.env.BENCH_PROFILE ?? ''];
 const PROFILE = PROFILE_PHASE !== undefined;
+const TIMELINE_DIR = process.env.BENCH_TIMELINE_DIR;
 const IDLE_MS = 20_000;
 const TARGET_RATE = 1_000;
 const TARGET_ADDED_P99_MS = 50;
@@ -93,19 +97,21 @@ async function main(): Promise<void> {
     `${ACCOUNTS} Echo accounts x ${CHATS} chats; latency at ${RATE}/s for ${LATENCY_SECONDS} s; ` +
       `throughput ${MESSAGES} messages, ${CONCURRENCY} in flight; warm-up ${WARMUP}`,
   );
-  const harness = await startSimHarness({ rateLimit: UNLIMITED });
-  const echo = new EchoPlatformServer();
-  const echoUrl = await echo.start();
   const results: PhaseResult[] = [];
   const checks = new Map<string, DeliveryCheck>();
-  const trackers: ArrivalTracker[] = [];
+  const publishes = { replays: 0, refused: 0 };
   let gatewayNotes = '';
 
-  const runPhases = async (target: TargetName, echoAccountIds: string[], pid?: number) => {
+  const runPhases = async (
+    target: TargetName,
+    bench: BenchServices,
+    echoAccountIds: string[],
+    pid?: number,
+  ) => {
     const post: PostMessage = async (n, text) => {
       const account = echoAccountIds[n % echoAccountIds.length];
       const chat = Math.floor(n / echoAccountIds.length) % CHATS;
-      const result = await echo.platform.customerSends(account, {
+      const result = await bench.echo.platform.customerSends(account, {
         chat_id: `chat-c${chat}`,
         customer: { id: `c${chat}`, name: `Customer ${chat}` },
         text,
@@ -113,8 +119,8 @@ async function main(): Promise<void> {
       return result.delivered;
     };
     const tracker = (phase: string) => {
-      const created = new ArrivalTracker(harness.sim, `${target}-${phase}`);
-      trackers.push(created);
+      const created = new ArrivalTracker(bench.harness.sim, `${target}-${phase}`);
+      bench.trackers.push(created);
       return created;
     };
 
@@ -162,6 +168,7 @@ async function main(): Promise<void> {
       };
       results.push(result);
       log(describe(result));
+      if (TIMELINE_DIR) writeTimeline(join(TIMELINE_DIR, `${target}-${phase}.csv`), t);
       if (profiled) log(await stopProfiling(pid));
     };
 
@@ -178,22 +185,63 @@ async function main(): Promise<void> {
     );
   };
 
-  try {
-    if (ONLY !== 'gateway') {
-      const floor = await startFloor(harness, echo.platform, ACCOUNTS);
+  /**
+   * Each target gets a fresh HubSpot simulator and Echo platform, so both are measured with the
+   * same state in the bench process. Kept from one target to the next, everything the simulator
+   * stored for the first (messages, its request log) grew the heap the bench process's major GCs
+   * go through while the second was measured; at 200/s, the slow messages (20-100 ms) come in
+   * clusters at the bench process's major GCs.
+   */
+  const measureTarget = async (
+    target: TargetName,
+    setUp: (bench: BenchServices) => Promise<{
+      echoAccountIds: string[];
+      pid?: number;
+      stop: () => Promise<void>;
+    }>,
+  ) => {
+    const bench = await startBenchServices();
+    try {
+      const underTest = await setUp(bench);
       try {
-        await runPhases('floor', floor.echoAccountIds, floor.forwarder.pid);
-        const rejected = await floor.forwarder.rejected();
-        if (rejected > 0) log(`floor: ${rejected} publishes rejected`);
+        await runPhases(target, bench, underTest.echoAccountIds, underTest.pid);
       } finally {
-        await floor.stop();
+        await underTest.stop();
       }
+      // Late duplicates would show up here: settle, then check every phase.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      for (const t of bench.trackers) checks.set(t.phase, t.check());
+      const answers = publishReplays(bench.harness.sim.requests());
+      publishes.replays += answers.replays;
+      publishes.refused += answers.refused;
+    } finally {
+      await bench.stop();
     }
-    if (ONLY !== 'floor') {
+  };
+
+  if (ONLY !== 'gateway') {
+    await measureTarget('floor', async (bench) => {
+      const floor = await startFloor(bench.harness, bench.echo.platform, ACCOUNTS);
+      return {
+        echoAccountIds: floor.echoAccountIds,
+        pid: floor.forwarder.pid,
+        stop: async () => {
+          try {
+            const rejected = await floor.forwarder.rejected();
+            if (rejected > 0) log(`floor: ${rejected} publishes rejected`);
+          } finally {
+            await floor.stop();
+          }
+        },
+      };
+    });
+  }
+  if (ONLY !== 'floor') {
+    await measureTarget('gateway', async (bench) => {
       const gateway = await startGatewayUnderTest({
-        sim: harness.sim,
-        echoUrl,
-        platform: echo.platform,
+        sim: bench.harness.sim,
+        echoUrl: bench.echoUrl,
+        platform: bench.echo.platform,
         accounts: ACCOUNTS,
         logLevel: LOG_LEVEL,
         nodeOptions: [process.env.BENCH_GATEWAY_NODE_OPTIONS, PROFILE && profilerNodeOptions()]
@@ -201,22 +249,56 @@ async function main(): Promise<void> {
           .join(' '),
         log,
       });
-      try {
-        await runPhases('gateway', gateway.echoAccountIds, gateway.process.child.pid);
-        gatewayNotes = logSummary(gateway.process.stdout());
-      } finally {
-        await gateway.stop();
-      }
-    }
-    // Late duplicates would show up here: settle, then check every phase.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    for (const t of trackers) checks.set(t.phase, t.check());
-    report(results, checks, gatewayNotes, publishReplays(harness.sim.requests()));
-  } finally {
-    for (const t of trackers) t.close();
-    await echo.stop();
-    await harness.close();
+      return {
+        echoAccountIds: gateway.echoAccountIds,
+        pid: gateway.process.child.pid,
+        stop: async () => {
+          gatewayNotes = logSummary(gateway.process.stdout());
+          await gateway.stop();
+        },
+      };
+    });
   }
+  report(results, checks, gatewayNotes, publishes);
+}
+
+interface BenchServices {
+  harness: SimHarness;
+  echo: EchoPlatformServer;
+  echoUrl: string;
+  trackers: ArrivalTracker[];
+  stop(): Promise<void>;
+}
+
+async function startBenchServices(): Promise<BenchServices> {
+  const harness = await startSimHarness({ rateLimit: UNLIMITED });
+  const echo = new EchoPlatformServer();
+  const echoUrl = await echo.start();
+  const trackers: ArrivalTracker[] = [];
+  return {
+    harness,
+    echo,
+    echoUrl,
+    trackers,
+    stop: async () => {
+      for (const t of trackers) t.close();
+      await echo.stop();
+      await harness.close();
+    },
+  };
+}
+
+function writeTimeline(file: string, tracker: ArrivalTracker): void {
+  // The wall clock column lines the messages up with other processes' logs.
+  const start = performance.timeOrigin + tracker.span().firstPost;
+  const rows = tracker
+    .timeline()
+    .map(
+      (m) =>
+        `${m.postedMs.toFixed(1)},${(start + m.postedMs).toFixed(0)},${m.latencyMs.toFixed(2)}`,
+    );
+  writeFileSync(file, `posted_ms,posted_epoch_ms,latency_ms\n${rows.join('\n')}\n`);
+  log(`  timeline written to ${file}`);
 }
 
 function profilerNodeOptions(): string {

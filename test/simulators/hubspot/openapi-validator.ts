@@ -3,6 +3,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import type { OpenApiValidatorOpts } from 'express-openapi-validator/dist/framework/types';
 import { HubSpotError, type ErrorDetail, sendError, validationError } from './errors';
 import { isObject, type LoadedDoc, mergeOpenApiDocs } from './openapi-docs';
+import { memoizeValidatorRouteMatching } from './route-matcher-cache';
 
 /**
  * One express-openapi-validator instance over the merged HubSpot documents. It validates every
@@ -23,6 +24,7 @@ export function buildOpenApiValidators(
   const key = `${cacheKey}|${[...served].sort().join(',')}`;
   const cached = cache.get(key);
   if (cached) return cached;
+  memoizeValidatorRouteMatching();
   const handlers: RequestHandler[] = [];
   cache.set(key, handlers);
   {
