@@ -1,5 +1,4 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { paddedKeys } from '../../persistence/batched-reads';
 import { preparedSqlOf } from '../../persistence/prepared-sql';
 import { DeadLetterEntity } from '../dead-letter.entity';
 import { QueueJobEntity } from './queue-job.entity';
@@ -21,7 +20,6 @@ interface Pending {
 /** Rows per multi-row statement; keeps SQLite's bound-parameter count far below its limit. */
 const CHUNK = 400;
 /** Batches up to this many rows use kept prepared statements on SQLite. */
-const PREPARED_ROWS = 8;
 const RETRY_DELAY_MS = 200;
 const INSERT_COLUMNS = [
   'id',
@@ -222,12 +220,7 @@ export class JobStore {
     };
     for (let i = 0; i < inserts.length; i += CHUNK) {
       const group = inserts.slice(i, i + CHUNK);
-      await run(group, () =>
-        this.insertJobsOnSqlite(
-          manager,
-          group.map((p) => rowOf(p.op)),
-        ),
-      );
+      await run(group, () => this.insertJobsOnSqlite(group.map((p) => rowOf(p.op))));
     }
     for (const pending of retries) {
       await run([pending], () => this.retryJob(manager, pending.op));
@@ -255,12 +248,7 @@ export class JobStore {
     }
     for (let i = 0; i < deletes.length; i += CHUNK) {
       const group = deletes.slice(i, i + CHUNK);
-      await run(group, () =>
-        this.deleteJobsOnSqlite(
-          manager,
-          group.map((p) => idOf(p.op)),
-        ),
-      );
+      await run(group, () => this.deleteJobsOnSqlite(group.map((p) => idOf(p.op))));
     }
     if (failed.length > 0) {
       // Internal writes are waited for by the dispatcher: try them again shortly.
@@ -364,23 +352,26 @@ export class JobStore {
   }
 
   /**
-   * SQLite below full load: a batch of a few rows (one per webhook at low rates) through a
-   * statement kept prepared (prepared-sql.ts), one trip to the threadpool instead of a one-off
-   * statement's prepare, run and finalize, and without TypeORM's query runner. Larger batches
-   * stay one one-off statement (a statement kept per row count would pile up).
+   * SQLite: a batch of any size through one statement kept prepared (prepared-sql.ts). The rows
+   * travel as one JSON parameter that SQLite unpacks with json_each, so the statement's text never
+   * changes: one trip to the threadpool and one commit per batch, no SQL to parse, and no
+   * TypeORM query runner. (Batches used to go through a statement per row count up to 8 rows,
+   * and through one-off statements above that, which at full load were most of the queue's
+   * statements: prepare, run and finalize each.)
    */
-  private async insertJobsOnSqlite(manager: EntityManager, rows: QueueJobEntity[]): Promise<void> {
-    if (rows.length > PREPARED_ROWS) return this.insertJobs(manager, rows);
-    await preparedSqlOf(this.dataSource).insert(QueueJobEntity, rows);
+  private async insertJobsOnSqlite(rows: QueueJobEntity[]): Promise<void> {
+    await preparedSqlOf(this.dataSource).run(
+      `INSERT INTO ${this.table} (${INSERT_COLUMNS.join(', ')}) ` +
+        `SELECT ${INSERT_COLUMNS.map((_, n) => `value ->> ${n}`).join(', ')} FROM json_each(?)`,
+      [JSON.stringify(rows.map(insertValuesOf))],
+    );
   }
 
-  /** As insertJobsOnSqlite; the ids padded to a power of two, so 4 statement shapes in all. */
-  private async deleteJobsOnSqlite(manager: EntityManager, ids: string[]): Promise<void> {
-    if (ids.length > PREPARED_ROWS) return this.deleteJobs(manager, ids);
-    const padded = paddedKeys(ids);
+  /** As insertJobsOnSqlite. */
+  private async deleteJobsOnSqlite(ids: string[]): Promise<void> {
     await preparedSqlOf(this.dataSource).run(
-      `DELETE FROM ${this.table} WHERE id IN (${padded.map(() => '?').join(', ')})`,
-      padded,
+      `DELETE FROM ${this.table} WHERE id IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(ids)],
     );
   }
 
