@@ -1,65 +1,34 @@
 /**
  * HTML for Matrix `formatted_body` (format `org.matrix.custom.html`): a small whitelist sanitiser
  * for what we send, and the reverse mapping of a customer's HTML to the gateway's normalized
- * subset. Hand-written because sanitize-html >= 2.17 needs Node >= 22.12 (see README.md).
+ * subset. The HTML is read by the contract's `readHtml` (htmlparser2, balanced events, every
+ * entity decoded); the whitelist mapping is ours because sanitize-html >= 2.17 needs
+ * Node >= 22.12 (see README.md).
  */
 
-export type HtmlToken =
-  | { type: 'text'; text: string }
-  | { type: 'open'; tag: string; attrs: Record<string, string>; selfClosing: boolean }
-  | { type: 'close'; tag: string };
+import { HEADINGS, type HtmlEventHandler, readHtml } from '../../src/core/adapter';
 
-const TAG =
-  /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*(\/?)>/g;
-const ATTR = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
-
-/** Splits HTML into text and tag tokens (comments dropped, text entity-decoded). */
-export function tokenizeHtml(html: string): HtmlToken[] {
-  const tokens: HtmlToken[] = [];
-  let last = 0;
-  for (const match of html.matchAll(TAG)) {
-    const index = match.index ?? 0;
-    if (index > last) tokens.push({ type: 'text', text: decodeEntities(html.slice(last, index)) });
-    last = index + match[0].length;
-    if (match[0].startsWith('<!--')) continue;
-    const tag = match[2].toLowerCase();
-    if (match[1] === '/') {
-      tokens.push({ type: 'close', tag });
-      continue;
-    }
-    const attrs: Record<string, string> = {};
-    for (const attr of (match[3] ?? '').matchAll(ATTR)) {
-      attrs[attr[1].toLowerCase()] = decodeEntities(attr[2] ?? attr[3] ?? attr[4] ?? '');
-    }
-    tokens.push({ type: 'open', tag, attrs, selfClosing: match[4] === '/' || VOID.has(tag) });
-  }
-  if (last < html.length) tokens.push({ type: 'text', text: decodeEntities(html.slice(last)) });
-  return tokens;
-}
-
+/** Dropped with their content (readHtml already drops script, style, head, title and the like). */
+const DROP_WITH_CONTENT = new Set(['mx-reply']);
+/** Elements that have no content and no closing tag of their own. */
 const VOID = new Set(['br', 'hr', 'img']);
-const DROP_WITH_CONTENT = new Set(['script', 'style', 'mx-reply', 'head', 'title']);
 const SAFE_SCHEMES = /^(https?|ftp|mailto|magnet):/i;
 
-const NAMED: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-};
-
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code =
-        name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-      return Number.isFinite(code) && code >= 0 && code <= 0x10ffff
-        ? String.fromCodePoint(code)
-        : whole;
-    }
-    return NAMED[name.toLowerCase()] ?? whole;
+/** The events of `html` (core's readHtml: balanced, entities decoded) minus mx-reply. */
+function readVisible(html: string, handler: HtmlEventHandler): void {
+  let dropping = 0;
+  readHtml(html, {
+    open: (tag, attributes) => {
+      if (DROP_WITH_CONTENT.has(tag)) dropping++;
+      else if (dropping === 0) handler.open(tag, attributes);
+    },
+    text: (text) => {
+      if (dropping === 0) handler.text(text);
+    },
+    close: (tag) => {
+      if (DROP_WITH_CONTENT.has(tag)) dropping--;
+      else if (dropping === 0) handler.close(tag);
+    },
   });
 }
 
@@ -81,46 +50,39 @@ function rewrite(
   blockBreak: ReadonlySet<string>,
 ): string {
   let out = '';
+  // One entry per open non-void element (events are balanced): its output tag, or null.
   const stack: (string | null)[] = [];
-  let dropping = 0;
-  for (const token of tokenizeHtml(html)) {
-    if (token.type === 'text') {
-      if (dropping === 0) out += escapeHtml(token.text);
-      continue;
-    }
-    if (DROP_WITH_CONTENT.has(token.tag)) {
-      if (token.type === 'open' && !token.selfClosing) dropping++;
-      else if (token.type === 'close' && dropping > 0) dropping--;
-      continue;
-    }
-    if (dropping > 0) continue;
-    const target = map[token.tag] ?? null;
-    if (token.type === 'open') {
-      if (target === 'br' || (token.selfClosing && target !== null)) {
-        out += `<${target}>`;
-        continue;
+  readVisible(html, {
+    open: (tag, attributes) => {
+      // A block starts on a line of its own, also when it opens inside inline content.
+      if (blockBreak.has(tag) && out !== '' && !out.endsWith('<br>')) out += '<br>';
+      const target = map[tag] ?? null;
+      if (VOID.has(tag)) {
+        if (target !== null) out += `<${target}>`;
+        return;
       }
-      if (token.selfClosing) continue;
       if (target === 'a') {
-        const href = token.attrs.href ?? '';
-        if (!SAFE_SCHEMES.test(href.trim())) {
+        const href = (attributes.href ?? '').trim();
+        if (!SAFE_SCHEMES.test(href)) {
           stack.push(null);
-          continue;
+          return;
         }
-        out += `<a href="${escapeHtml(href.trim())}">`;
+        out += `<a href="${escapeHtml(href)}">`;
       } else if (target !== null) {
         out += `<${target}>`;
       }
       stack.push(target);
-    } else {
-      const index = stack.lastIndexOf(map[token.tag] ?? null);
-      if (blockBreak.has(token.tag) && out !== '' && !out.endsWith('<br>')) out += '<br>';
-      if (index < 0) continue;
-      const closing = stack.splice(index);
-      for (const tag of closing.reverse()) if (tag !== null) out += `</${tag}>`;
-    }
-  }
-  for (const tag of stack.reverse()) if (tag !== null) out += `</${tag}>`;
+    },
+    text: (text) => {
+      out += escapeHtml(text);
+    },
+    close: (tag) => {
+      if (VOID.has(tag)) return;
+      if (blockBreak.has(tag) && out !== '' && !out.endsWith('<br>')) out += '<br>';
+      const target = stack.pop();
+      if (target) out += `</${target}>`;
+    },
+  });
   return out;
 }
 
@@ -167,7 +129,7 @@ const INBOUND: Record<string, string | null> = {
   br: 'br',
   blockquote: 'blockquote',
 };
-const INBOUND_BLOCKS = new Set(['p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr']);
+const INBOUND_BLOCKS = new Set(['p', 'div', 'li', ...HEADINGS, 'tr']);
 
 /** A customer's `formatted_body` as normalized HTML (reply fallback removed). */
 export function toNormalizedHtml(formattedBody: string): string {
@@ -177,19 +139,19 @@ export function toNormalizedHtml(formattedBody: string): string {
 /** Visible text of HTML: tags removed, entities decoded, `br` and blocks as new lines. */
 export function htmlToText(html: string): string {
   let text = '';
-  let dropping = 0;
-  for (const token of tokenizeHtml(html)) {
-    if (token.type === 'text') {
-      if (dropping === 0) text += token.text;
-    } else if (DROP_WITH_CONTENT.has(token.tag)) {
-      if (token.type === 'open' && !token.selfClosing) dropping++;
-      else if (token.type === 'close' && dropping > 0) dropping--;
-    } else if (token.type === 'open' && token.tag === 'br') {
-      text += '\n';
-    } else if (token.type === 'close' && INBOUND_BLOCKS.has(token.tag) && !text.endsWith('\n')) {
-      text += '\n';
-    }
-  }
+  readVisible(html, {
+    open: (tag) => {
+      if (tag === 'br' || (INBOUND_BLOCKS.has(tag) && text !== '' && !text.endsWith('\n'))) {
+        text += '\n';
+      }
+    },
+    text: (piece) => {
+      text += piece;
+    },
+    close: (tag) => {
+      if (INBOUND_BLOCKS.has(tag) && !text.endsWith('\n')) text += '\n';
+    },
+  });
   return text.replace(/\n+$/, '');
 }
 

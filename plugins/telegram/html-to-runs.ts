@@ -2,7 +2,9 @@
  * Parses the sanitized HTML the gateway hands to `send` into rich-text runs, like a browser would
  * lay it out: whitespace collapsed, paragraphs and blocks separated by blank lines, `br` as a
  * line break, list items as "• " lines. Unknown tags keep their text; unsafe links lose their href.
+ * The HTML is read by the contract's `readHtml` (htmlparser2: balanced events, entities decoded).
  */
+import { HEADINGS, readHtml } from '../../src/core/adapter';
 import type { Mark, MarkTag, Run } from './rich-text';
 
 const INLINE: Record<string, MarkTag> = {
@@ -27,12 +29,7 @@ const BLOCKS = new Set([
   'pre',
   'ul',
   'ol',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
+  ...HEADINGS,
   'table',
   'tr',
   'section',
@@ -41,30 +38,7 @@ const BLOCKS = new Set([
   'footer',
   'hr',
 ]);
-const VOID = new Set(['br', 'img', 'hr', 'input', 'meta', 'link', 'wbr']);
 const SAFE_URL = /^(https?:|mailto:|tg:)/i;
-const NAMED: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-};
-
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, body: string) => {
-    if (body[0] === '#') {
-      const code =
-        body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : Number(body.slice(1));
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff
-        ? String.fromCodePoint(code)
-        : whole;
-    }
-    return NAMED[body.toLowerCase()] ?? whole;
-  });
-}
-
 interface Element {
   name: string;
   mark?: Mark;
@@ -96,8 +70,9 @@ class RunBuilder {
     this.push('\n', this.marks);
   }
 
+  /** `raw` is decoded text (readHtml decodes entities). */
   addText(raw: string): void {
-    let text = decodeEntities(raw);
+    let text = raw;
     if (!this.inPre) {
       text = text.replace(/[ \t\r\n\f]+/g, ' ');
       if (this.pendingBreaks > 0 || this.text === '' || this.text.endsWith('\n')) {
@@ -155,60 +130,40 @@ function trimRuns(runs: Run[]): Run[] {
   return out;
 }
 
-function attribute(attributes: string, name: string): string | undefined {
-  const match = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(
-    attributes,
-  );
-  if (!match) return undefined;
-  return decodeEntities(match[1] ?? match[2] ?? match[3] ?? '');
-}
-
-function markFor(name: string, attributes: string): Mark | undefined {
+function markFor(name: string, attributes: Record<string, string>): Mark | undefined {
   const tag = INLINE[name];
   if (!tag) return undefined;
   if (tag !== 'a') return { tag };
-  const href = attribute(attributes, 'href')?.trim();
+  const href = attributes.href?.trim();
   return href && SAFE_URL.test(href) ? { tag, href } : undefined;
 }
 
-const TOKEN = /<!--[\s\S]*?-->|<\/?([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|[^<]+|</g;
-
 export function htmlToRuns(html: string): Run[] {
+  // One element per open event, void ones too: readHtml's events are balanced, so every close
+  // ends the element opened last.
   const stack: Element[] = [];
   const builder = new RunBuilder(stack);
-  for (const match of html.matchAll(TOKEN)) {
-    const token = match[0];
-    const name = match[1]?.toLowerCase();
-    if (token.startsWith('<!--')) continue;
-    if (!name) {
-      builder.addText(token);
-      continue;
-    }
-    if (token.startsWith('</')) {
-      const index = stack.map((element) => element.name).lastIndexOf(name);
-      if (index < 0) continue;
-      stack.splice(index);
-      if (BLOCKS.has(name) || name === 'li') builder.breakLines(name === 'li' ? 1 : 2);
-      continue;
-    }
-    const attributes = match[2] ?? '';
-    if (name === 'br') {
-      builder.lineBreak();
-      continue;
-    }
-    if (BLOCKS.has(name)) builder.breakLines(2);
-    if (VOID.has(name)) continue;
-    const element: Element = { name, mark: markFor(name, attributes) };
-    if (name === 'ul' || name === 'ol') element.list = { ordered: name === 'ol', next: 1 };
-    if (name === 'li') {
-      builder.breakLines(1);
-      const list = [...stack].reverse().find((e) => e.list)?.list;
-      const bullet = list?.ordered ? `${list.next++}. ` : '• ';
+  readHtml(html, {
+    open: (name, attributes) => {
+      if (name === 'br') builder.lineBreak();
+      else if (BLOCKS.has(name)) builder.breakLines(2);
+      const element: Element = { name, mark: markFor(name, attributes) };
+      if (name === 'ul' || name === 'ol') element.list = { ordered: name === 'ol', next: 1 };
+      if (name === 'li') {
+        builder.breakLines(1);
+        const list = [...stack].reverse().find((e) => e.list)?.list;
+        const bullet = list?.ordered ? `${list.next++}. ` : '• ';
+        stack.push(element);
+        builder.addText(bullet);
+        return;
+      }
       stack.push(element);
-      builder.addText(bullet);
-      continue;
-    }
-    stack.push(element);
-  }
+    },
+    text: (text) => builder.addText(text),
+    close: (name) => {
+      stack.pop();
+      if (BLOCKS.has(name) || name === 'li') builder.breakLines(name === 'li' ? 1 : 2);
+    },
+  });
   return builder.finish();
 }

@@ -3,7 +3,12 @@
  * bot user, one customer and one direct room per account. The adapter talks to the simulator
  * through SyncRewindProxy, which implements `redeliverLastEvent`.
  */
-import type { BinaryAttachmentKind, Credentials, RichTextFeature } from '../../../src/core/adapter';
+import {
+  type BinaryAttachmentKind,
+  type Credentials,
+  readHtml,
+  type RichTextFeature,
+} from '../../../src/core/adapter';
 import type {
   ConformanceHarness,
   CustomerEvent,
@@ -18,7 +23,7 @@ import {
   type MatrixSimulator,
   type RecordedEvent,
 } from '../../../test/simulators/matrix';
-import { htmlToText, tokenizeHtml } from '../matrix-html';
+import { htmlToText } from '../matrix-html';
 import { SyncRewindProxy } from './sync-rewind-proxy';
 
 export interface MatrixHarnessAccount extends HarnessAccount {
@@ -250,20 +255,20 @@ export function richTextSpans(html: string): RichTextSpan[] {
   const spans: RichTextSpan[] = [];
   const open: { tag: string; href?: string; start: number }[] = [];
   let text = '';
-  for (const token of tokenizeHtml(html)) {
-    if (token.type === 'text') text += token.text;
-    else if (token.type === 'open' && !token.selfClosing)
-      open.push({ tag: token.tag, href: token.attrs.href, start: text.length });
-    else if (token.type === 'close') {
-      const index = open.map((o) => o.tag).lastIndexOf(token.tag);
-      if (index < 0) continue;
-      const [element] = open.splice(index, 1);
-      const feature = FEATURES[element.tag];
-      if (!feature) continue;
+  // readHtml's events are balanced: each close ends the element opened last.
+  readHtml(html, {
+    open: (tag, attributes) => open.push({ tag, href: attributes.href, start: text.length }),
+    text: (piece) => {
+      text += piece;
+    },
+    close: () => {
+      const element = open.pop();
+      const feature = element && FEATURES[element.tag];
+      if (!element || !feature) return;
       const span: RichTextSpan = { feature, text: text.slice(element.start) };
       if (feature === 'HYPERLINK') span.url = element.href;
       spans.push(span);
-    }
-  }
+    },
+  });
   return spans;
 }

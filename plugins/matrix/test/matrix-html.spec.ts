@@ -1,11 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  decodeEntities,
-  htmlToText,
-  stripReplyFallback,
-  toMatrixHtml,
-  toNormalizedHtml,
-} from '../matrix-html';
+import { htmlToText, stripReplyFallback, toMatrixHtml, toNormalizedHtml } from '../matrix-html';
 
 describe('toMatrixHtml (outbound formatted_body)', () => {
   it('keeps the whitelisted tags and safe links', () => {
@@ -42,7 +36,19 @@ describe('inbound HTML', () => {
 
   it('gives the visible text', () => {
     expect(htmlToText('<p>a &amp; b</p><p>c<br>d</p>')).toBe('a & b\nc\nd');
-    expect(decodeEntities('&#x1F600;&#65;&nbsp;&bogus;')).toBe('😀A\u00a0&bogus;');
+    expect(htmlToText('&#x1F600;&#65;&nbsp;&eacute;&hellip; &bogus;')).toBe('😀A\u00a0é… &bogus;');
+  });
+
+  it('reads real-world markup as a browser would (broken tags, comments, attributes)', () => {
+    expect(
+      toNormalizedHtml(
+        '<p>a <!-- <b>not</b> --><a title=">" href="https://x.org/?q=1&amp;r=2">link</a>' +
+          '<b>never closed<p>next &lt;tag&gt;</p><style>p{}</style><mx-reply>old <b>x</b></mx-reply>',
+      ),
+    ).toBe(
+      'a <a href="https://x.org/?q=1&amp;r=2">link</a><b>never closed<br>next &lt;tag&gt;<br></b>',
+    );
+    expect(htmlToText('<div>one<div>two</div></div><ul><li>x<li>y</ul>')).toBe('one\ntwo\nx\ny');
   });
 
   it('strips a legacy reply fallback from body', () => {

@@ -37,6 +37,15 @@ describe('toTelegramHtml', () => {
     );
   });
 
+  it('reads HTML as a browser would: every named entity, comments, quoted ">" in attributes', () => {
+    expect(
+      toTelegramHtml(
+        '<p>caf&eacute; &hellip; &amp;lt; <!-- <b>hidden</b> -->' +
+          '<a title="a > b" href="https://x.test/?q=&quot;1&quot;">l</a><style>p{}</style></p>',
+      ),
+    ).toBe('café … &amp;lt; <a href="https://x.test/?q=&quot;1&quot;">l</a>');
+  });
+
   it('collapses source whitespace like a browser, but not inside pre', () => {
     expect(toTelegramHtml('<p>\n  many   spaces\n</p><pre>a  b\n c</pre>')).toBe(
       'many spaces\n\n<pre>a  b\n c</pre>',

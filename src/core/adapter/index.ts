@@ -6,3 +6,4 @@ export * from './account-settings';
 export * from './message.model';
 export * from './channel-adapter';
 export * from './errors';
+export * from './html-events';

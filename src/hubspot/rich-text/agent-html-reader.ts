@@ -3,7 +3,7 @@
  * links and images become text structure; bold, italic, underline and links stay as marks only
  * when the caller keeps them. Tags it does not know keep their text.
  */
-import { readHtml, type HtmlEventHandler } from './html-events';
+import { HEADINGS, readHtml, type HtmlEventHandler } from '../../core/adapter';
 import { classifyHref, displayHref, labelIsAddress, type LinkTarget } from './link-policy';
 import {
   TextLayout,
@@ -36,12 +36,7 @@ const INLINE_MARKS: Record<string, InlineMarkTag> = {
 const PARAGRAPHS = new Set([
   'p',
   'pre',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
+  ...HEADINGS,
   'table',
   'hr',
   'dl',

@@ -5,7 +5,7 @@
  * a <br> where a dropped block would have started a new line. Output is always well nested.
  */
 import { escapeHtmlAttribute, escapeHtmlText } from './escape-html';
-import { readHtml } from './html-events';
+import { HEADINGS, readHtml } from '../../core/adapter';
 import { classifyHref } from './link-policy';
 
 const KEPT: Record<string, string> = {
@@ -30,12 +30,7 @@ const DROPPED_BLOCKS = new Set([
   'ul',
   'ol',
   'li',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
+  ...HEADINGS,
   'table',
   'tr',
   'hr',

@@ -1,6 +1,8 @@
 /**
  * Reads HTML as a stream of balanced open / text / close events, with entities decoded and
  * without comments or invisible content (script, style and the like, dropped with their text).
+ * Part of the plugin contract: the HubSpot module reads agents' and customers' HTML with it, and
+ * plugins read their platform's HTML with it instead of tokenizing HTML themselves.
  *
  * Why htmlparser2: it is a maintained, fast, forgiving tokenizer for real-world HTML (the full
  * entity table, raw-text elements such as script and style, broken markup). 10.1.0 is pinned
@@ -54,6 +56,9 @@ const VOID = new Set([
   'wbr',
 ]);
 
+/** The heading elements, h1 to h6 (for plugins' and the HubSpot module's block lists). */
+export const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'] as const;
+
 /** Block starts that end an open paragraph, as in browsers. */
 const CLOSES_PARAGRAPH = new Set([
   'address',
@@ -66,12 +71,7 @@ const CLOSES_PARAGRAPH = new Set([
   'fieldset',
   'figure',
   'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
+  ...HEADINGS,
   'header',
   'hr',
   'li',
@@ -85,6 +85,7 @@ const CLOSES_PARAGRAPH = new Set([
   'ul',
 ]);
 
+/** Calls `handler` for each event of `html`, in document order. */
 export function readHtml(html: string, handler: HtmlEventHandler): void {
   const reader = new BalancedReader(html, handler);
   const tokenizer = new Tokenizer({ decodeEntities: true }, reader);
