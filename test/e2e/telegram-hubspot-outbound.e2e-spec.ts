@@ -112,6 +112,29 @@ describe('HubSpot -> Telegram (agent replies)', () => {
     }
   });
 
+  it('sends a voice recording (VOICE_RECORDING) as a Telegram voice note, the text as caption', async () => {
+    const { chat, threadId } = await customerOpens('Voice');
+    const content = bytes(31, 3000);
+    const uploaded = await world.uploadToHubSpot('note.ogg', 'audio/ogg', content);
+    const id = await world.agentReplies(threadId, {
+      text: 'listen to this',
+      fileIds: [uploaded.id],
+      fileUsageTypes: { [uploaded.id]: 'VOICE_RECORDING' },
+    });
+    await world.statusIs(id, 'SENT');
+    const sent = await sentTo(chat.id);
+    expect(sent.map((s) => s.method)).toEqual(['sendVoice']);
+    expect(sent[0].params).toMatchObject({ caption: 'listen to this' });
+    const upload = sent[0].files.find((f) => f.param === 'voice');
+    expect(upload).toMatchObject({ file_name: 'note.ogg', size: content.length });
+    expect(
+      (await world.telegram.fileContent(bot.token, upload?.file_id ?? '')).equals(content),
+    ).toBe(true);
+    expect((await localRecord(id)).externalMessageIds).toEqual([
+      `${chat.id}:${sent[0].message_ids[0]}`,
+    ]);
+  });
+
   it('sends several attachments as one media group', async () => {
     const { chat, threadId } = await customerOpens('Album');
     const contents = [bytes(21, 1500), bytes(22, 1600), bytes(23, 1700)];

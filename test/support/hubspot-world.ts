@@ -228,6 +228,8 @@ export interface AgentReply {
   fileIds?: string[];
   /** The HubSpot message the agent replies to. */
   inReplyToId?: string;
+  /** `fileUsageType` by file id where it is not the one the content type gives (VOICE_RECORDING). */
+  fileUsageTypes?: Record<string, 'AUDIO' | 'IMAGE' | 'OTHER' | 'STICKER' | 'VOICE_RECORDING'>;
 }
 
 export type HubSpotStatusType = 'SENT' | 'FAILED' | 'READ';

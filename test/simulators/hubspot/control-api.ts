@@ -3,6 +3,7 @@ import type { SimContext } from './context';
 import type { SimControl } from './control';
 import { HubSpotError, validationError } from './errors';
 import type { FaultInjector } from './faults';
+import { FILE_USAGE_TYPES, type FileUsageType } from './messaging';
 import { isObject } from './openapi-docs';
 import type { RateLimiter } from './rate-limit';
 import type { RoutingSettings } from './types';
@@ -30,6 +31,12 @@ function optNum(b: Record<string, unknown>, k: string): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number') throw validationError(`${k} must be a number`);
   return v;
+}
+
+function usageTypeOf(value: unknown, where: string): FileUsageType {
+  const type = FILE_USAGE_TYPES.find((t) => t === value);
+  if (!type) throw validationError(`${where} must be one of ${FILE_USAGE_TYPES.join(', ')}`);
+  return type;
 }
 
 function strArray(v: unknown): string[] | undefined {
@@ -131,19 +138,28 @@ export function controlRouter(
     const threadId = String(req.params.threadId);
     const thread = ctx.state.threads.get(threadId);
     const fileIds = strArray(b.fileIds) ?? [];
+    const fileUsageTypes: Record<string, FileUsageType> = {};
+    if (b.fileUsageTypes !== undefined) {
+      if (!isObject(b.fileUsageTypes)) throw validationError('fileUsageTypes must be an object');
+      for (const [fileId, type] of Object.entries(b.fileUsageTypes)) {
+        fileUsageTypes[fileId] = usageTypeOf(type, `fileUsageTypes.${fileId}`);
+      }
+    }
     if (Array.isArray(b.attachments)) {
       for (const a of b.attachments) {
         if (!isObject(a) || !thread)
           throw validationError('attachments[] must be {name, contentType, contentBase64}');
-        fileIds.push(
-          control.uploadFile({
-            portalId: thread.portalId,
-            name: reqStr(a, 'name'),
-            contentType: optStr(a, 'contentType') ?? 'application/octet-stream',
-            content: Buffer.from(reqStr(a, 'contentBase64'), 'base64'),
-            access: optStr(a, 'access'),
-          }).id,
-        );
+        const id = control.uploadFile({
+          portalId: thread.portalId,
+          name: reqStr(a, 'name'),
+          contentType: optStr(a, 'contentType') ?? 'application/octet-stream',
+          content: Buffer.from(reqStr(a, 'contentBase64'), 'base64'),
+          access: optStr(a, 'access'),
+        }).id;
+        fileIds.push(id);
+        if (a.fileUsageType !== undefined) {
+          fileUsageTypes[id] = usageTypeOf(a.fileUsageType, 'attachments[].fileUsageType');
+        }
       }
     }
     const { message, delivery } = control.agentReply(threadId, {
@@ -152,6 +168,7 @@ export function controlRouter(
       fileIds,
       inReplyToId: optStr(b, 'inReplyToId'),
       userId: optNum(b, 'userId'),
+      fileUsageTypes,
     });
     res.status(201).json({ message, webhookDeliveryId: delivery.id });
   });

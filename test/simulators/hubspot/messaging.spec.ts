@@ -378,6 +378,33 @@ describe('HubSpot simulator: publishing, threading, tickets and routing', () => 
     expect(disallowed.status).toBe(400);
   });
 
+  it('lets a control reply mark a file as a voice recording, and rejects unknown usage types', async () => {
+    const f = await setupChannel(sim, {
+      webhookUrl: `${receiver.url}/hook`,
+      capabilities: { ...DEFAULT_CAPABILITIES, allowedFileAttachmentMimeTypes: ['audio/*'] },
+    });
+    const first = rec((await publish(f, incoming(f, { integrationThreadId: 'voice' }))).body);
+    const reply = (body: Record<string, unknown>) =>
+      call(sim, 'POST', `/__sim/threads/${String(first.conversationsThreadId)}/reply`, { body });
+    const note = {
+      name: 'note.ogg',
+      contentType: 'audio/ogg',
+      contentBase64: Buffer.from('OggS').toString('base64'),
+    };
+    const voice = await reply({
+      text: 'voice',
+      attachments: [{ ...note, fileUsageType: 'VOICE_RECORDING' }, note],
+    });
+    expect(voice.status).toBe(201);
+    const attachments = rec(rec(voice.body).message).attachments as { fileUsageType: string }[];
+    // The second file has no usage type of its own: audio/* gives AUDIO.
+    expect(attachments.map((a) => a.fileUsageType)).toEqual(['VOICE_RECORDING', 'AUDIO']);
+    const bad = await reply({ text: 'x', attachments: [{ ...note, fileUsageType: 'PODCAST' }] });
+    expect(bad.status).toBe(400);
+    const badById = await reply({ text: 'x', fileUsageTypes: { '1': 'PODCAST' } });
+    expect(badById.status).toBe(400);
+  });
+
   it('serves the dated 2026-03 paths and the Conversations API views of the same data', async () => {
     const f = await setupChannel(sim);
     const res = await call(

@@ -263,6 +263,20 @@ export interface AgentReplyInput {
   inReplyToId?: string;
   /** HubSpot user id of the replying agent (defaults to the thread's assignee or first owner). */
   userId?: number;
+  /**
+   * `fileUsageType` of some of the files, by file id (e.g. VOICE_RECORDING for a recorded voice
+   * message). Others get it from their content type: IMAGE, AUDIO or OTHER.
+   */
+  fileUsageTypes?: Record<string, FileUsageType>;
+}
+
+export const FILE_USAGE_TYPES = ['AUDIO', 'IMAGE', 'OTHER', 'STICKER', 'VOICE_RECORDING'] as const;
+export type FileUsageType = (typeof FILE_USAGE_TYPES)[number];
+
+function defaultFileUsageType(contentType: string): FileUsageType {
+  if (contentType.startsWith('image/')) return 'IMAGE';
+  if (contentType.startsWith('audio/')) return 'AUDIO';
+  return 'OTHER';
 }
 
 /**
@@ -355,11 +369,7 @@ export function agentReply(
     attachments: files.map((f) => ({
       type: 'FILE',
       fileId: f.id,
-      fileUsageType: f.contentType.startsWith('image/')
-        ? 'IMAGE'
-        : f.contentType.startsWith('audio/')
-          ? 'AUDIO'
-          : 'OTHER',
+      fileUsageType: input.fileUsageTypes?.[f.id] ?? defaultFileUsageType(f.contentType),
       name: `${f.name}${f.extension ? `.${f.extension}` : ''}`,
       url: `${ctx.baseUrl}/__sim/hubfs/${f.portalId}/${f.id}/${encodeURIComponent(`${f.name}${f.extension ? `.${f.extension}` : ''}`)}`,
     })),
