@@ -11,6 +11,9 @@ export const ACCOUNT_SID_PATTERN = '^AC[0-9a-fA-F]{32}$';
 /** An E.164 number as typed (spaces, dashes, brackets allowed) or a Messaging Service SID. */
 export const FROM_PATTERN = '^(MG[0-9a-fA-F]{32}|\\s*(\\+|00)[0-9 ().\\-/]{6,24})$';
 
+/** How long per-message records stay in an account's state. */
+export const SMS_RECORD_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
 export const smsManifest: AdapterManifest = {
   id: 'sms',
   displayName: 'SMS',
@@ -75,4 +78,11 @@ export const smsManifest: AdapterManifest = {
     readReceipts: true,
     asyncDeliveryStatus: true,
   },
+  // One record per sent message (`status:<sid>`, the highest delivery status reported) and per
+  // part of a split one (`sent:<key>#<n>`): Twilio's status callbacks and the outbound retries
+  // (even of a dead letter replayed by hand) are long over after 30 days. `optout:` records stay.
+  stateRetention: [
+    { keyPrefix: 'status:', maxAgeMs: SMS_RECORD_RETENTION_MS },
+    { keyPrefix: 'sent:', maxAgeMs: SMS_RECORD_RETENTION_MS },
+  ],
 };

@@ -128,6 +128,21 @@ export interface OutboundCapabilities {
   asyncDeliveryStatus: boolean;
 }
 
+/**
+ * Account-state keys an adapter keeps only for a while (records per message, such as delivery
+ * statuses): the gateway deletes those not written for `maxAgeMs`, so the state of a busy account
+ * does not grow forever. Keys that must stay (opt-outs, offsets, secrets) get no rule.
+ */
+export interface StateRetentionRule {
+  /** Applies to the keys that start with it, e.g. `status:`. */
+  keyPrefix: string;
+  /** Age (since the key was last written) after which it is deleted; at least one hour. */
+  maxAgeMs: number;
+}
+
+/** The shortest `maxAgeMs` a StateRetentionRule may have. */
+export const MIN_STATE_RETENTION_MS = 60 * 60 * 1000;
+
 export interface AdapterManifest {
   /** Lower-case name; also the folder name under plugins/ and the `adapters.<id>` config key. */
   id: string;
@@ -143,4 +158,6 @@ export interface AdapterManifest {
   accountSettings?: AccountSettingField[];
   inbound: InboundCapabilities;
   outbound: OutboundCapabilities;
+  /** Account-state keys deleted after a while; every key is kept when absent. */
+  stateRetention?: StateRetentionRule[];
 }

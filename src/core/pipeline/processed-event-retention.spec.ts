@@ -3,6 +3,10 @@ import {
   type RepositoryTestDb,
 } from '../persistence/testing/repository-test-db';
 import { recordingLogger } from '../logging/testing/recording-logger';
+import {
+  FIRST_HOUSEKEEPING_AFTER_MS,
+  HOUSEKEEPING_INTERVAL_MS,
+} from '../housekeeping/hourly-schedule';
 import { PROCESSED_EVENT_RETENTION_MS, ProcessedEventRetention } from './processed-event-retention';
 
 describe('ProcessedEventRetention', () => {
@@ -45,14 +49,22 @@ describe('ProcessedEventRetention', () => {
     expect(records.some((r) => String(r.msg).includes('could not purge'))).toBe(true);
   });
 
-  it('schedules its purges without keeping the process alive, and stops them', () => {
-    const { logger } = recordingLogger();
-    const retention = new ProcessedEventRetention(db.repos.processedEvents, logger);
-    retention.onApplicationBootstrap();
-    const timers = (retention as unknown as { timers: NodeJS.Timeout[] }).timers;
-    expect(timers).toHaveLength(2);
-    expect(timers.every((timer) => !timer.hasRef())).toBe(true);
-    retention.onApplicationShutdown();
-    expect((retention as unknown as { timers: NodeJS.Timeout[] }).timers).toHaveLength(0);
+  it('purges a minute after start, then hourly, until shut down', async () => {
+    jest.useFakeTimers();
+    try {
+      const { logger } = recordingLogger();
+      const retention = new ProcessedEventRetention(db.repos.processedEvents, logger);
+      const purge = jest.spyOn(retention, 'purge').mockResolvedValue(0);
+      retention.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(FIRST_HOUSEKEEPING_AFTER_MS);
+      expect(purge).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(HOUSEKEEPING_INTERVAL_MS);
+      expect(purge).toHaveBeenCalledTimes(2);
+      retention.onApplicationShutdown();
+      await jest.advanceTimersByTimeAsync(3 * HOUSEKEEPING_INTERVAL_MS);
+      expect(purge).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

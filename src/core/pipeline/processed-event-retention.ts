@@ -4,6 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { scheduleHourly } from '../housekeeping/hourly-schedule';
 import { GATEWAY_LOGGER, type GatewayLogger } from '../logging';
 import { ProcessedEventRepository } from '../persistence/repositories/processed-event.repository';
 
@@ -13,8 +14,6 @@ import { ProcessedEventRepository } from '../persistence/repositories/processed-
  * a week is far beyond any of them.
  */
 export const PROCESSED_EVENT_RETENTION_MS = 7 * 24 * 60 * 60_000;
-const PURGE_INTERVAL_MS = 60 * 60_000;
-const FIRST_PURGE_AFTER_MS = 60_000;
 
 /**
  * Deletes processed-event records (HubSpot webhook events, platform read receipts and delivery
@@ -23,7 +22,7 @@ const FIRST_PURGE_AFTER_MS = 60_000;
  */
 @Injectable()
 export class ProcessedEventRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timers: NodeJS.Timeout[] = [];
+  private stop?: () => void;
 
   constructor(
     private readonly processedEvents: ProcessedEventRepository,
@@ -31,16 +30,12 @@ export class ProcessedEventRetention implements OnApplicationBootstrap, OnApplic
   ) {}
 
   onApplicationBootstrap(): void {
-    const first = setTimeout(() => void this.purge(), FIRST_PURGE_AFTER_MS);
-    const every = setInterval(() => void this.purge(), PURGE_INTERVAL_MS);
-    first.unref();
-    every.unref();
-    this.timers = [first, every];
+    this.stop = scheduleHourly(() => this.purge());
   }
 
   onApplicationShutdown(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers = [];
+    this.stop?.();
+    this.stop = undefined;
   }
 
   /** One purge; never throws (a failure is logged and the next hour tries again). */

@@ -25,6 +25,10 @@ function pluginsDir(): string {
   );
   write('beta', `exports.plugin = { manifest: { id: 'beta' }, createAdapter() {} };`);
   write('gamma', `exports.plugin = { manifest: { id: 'not-gamma' }, createAdapter() {} };`);
+  write(
+    'forgetful',
+    `exports.plugin = { manifest: { id: 'forgetful', stateRetention: [{ keyPrefix: 'status:', maxAgeMs: 1000 }] }, createAdapter() {} };`,
+  );
   write('broken', `throw new Error('boom at load');`);
   write('loaded-only-when-enabled', `throw new Error('must never be required');`);
   mkdirSync(join(dir, 'no-index'));
@@ -45,6 +49,7 @@ describe('plugin discovery and loading', () => {
       'alpha',
       'beta',
       'broken',
+      'forgetful',
       'gamma',
       'loaded-only-when-enabled',
     ]);
@@ -64,7 +69,7 @@ describe('plugin discovery and loading', () => {
       {
         key: 'adapters.nosuch',
         message:
-          'unknown plugin; available plugins: alpha, beta, broken, gamma, loaded-only-when-enabled',
+          'unknown plugin; available plugins: alpha, beta, broken, forgetful, gamma, loaded-only-when-enabled',
       },
     ]);
   });
@@ -94,5 +99,14 @@ describe('plugin discovery and loading', () => {
       ]),
     );
     expect(problems).toHaveLength(5);
+  });
+
+  it('refuses a state-retention rule shorter than an hour, naming the plugin', () => {
+    expect(problemsOf(() => loadEnabledPlugins(configWith({ forgetful: {} }), dir))).toEqual([
+      {
+        key: 'adapters.forgetful',
+        message: expect.stringContaining('stateRetention[0] needs a non-empty keyPrefix') as string,
+      },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import type { GatewayPlugin } from '../adapter';
+import { type GatewayPlugin, MIN_STATE_RETENTION_MS } from '../adapter';
 import { ConfigError, type ConfigProblem } from '../config/config-error';
 import type { GatewayConfig } from '../config/gateway-config';
 import { enabledAdapterNames } from '../config/config.loader';
@@ -69,6 +69,22 @@ function requirePlugin(
     problems.push({
       key: `adapters.${name}`,
       message: `plugin manifest id "${exported.manifest.id}" does not match its folder name`,
+    });
+    return undefined;
+  }
+  const badRule = (exported.manifest.stateRetention ?? []).findIndex(
+    (rule) =>
+      typeof rule.keyPrefix !== 'string' ||
+      rule.keyPrefix === '' ||
+      !Number.isFinite(rule.maxAgeMs) ||
+      rule.maxAgeMs < MIN_STATE_RETENTION_MS,
+  );
+  if (badRule >= 0) {
+    problems.push({
+      key: `adapters.${name}`,
+      message:
+        `plugin manifest stateRetention[${badRule}] needs a non-empty keyPrefix and a maxAgeMs ` +
+        `of at least ${MIN_STATE_RETENTION_MS} (one hour)`,
     });
     return undefined;
   }

@@ -4,6 +4,7 @@ import { GATEWAY_CONFIG } from '../config/config.tokens';
 import type { GatewayConfig } from '../config/gateway-config';
 import { QueueingInboundEventSink } from '../pipeline/inbound-event.sink';
 import { AccountDirectory } from './account-directory';
+import { AccountStateRetention } from './account-state-retention';
 import { AccountContextFactory, InboundEventSink } from './account-context.factory';
 import { AdapterSupervisor } from './adapter-supervisor';
 import { AdapterWebhookController } from './adapter-webhook.controller';
@@ -23,6 +24,7 @@ import { ReceiverLeaseStore } from './receiver-lease/receiver-lease.store';
 @Module({
   providers: [
     AdapterSupervisor,
+    AccountStateRetention,
     { provide: AccountDirectory, useClass: RepositoryAccountDirectory },
     { provide: AccountContextFactory, useClass: DefaultAccountContextFactory },
     { provide: InboundEventSink, useClass: QueueingInboundEventSink },

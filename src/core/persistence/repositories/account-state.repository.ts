@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import type { AccountStateStore } from '../../adapter';
 import { SecretCipher } from '../../crypto/secret-cipher';
+import { toIsoTimestamp } from '../columns';
 import { AccountStateEntity } from '../entities/account-state.entity';
+import { ChannelAccountEntity } from '../entities/channel-account.entity';
 import { isUniqueViolation } from '../unique-violation';
 
 /** Compare-and-set rounds before `update` gives up on a key that keeps changing under it. */
@@ -17,7 +19,7 @@ export class AccountStateRepository {
   private readonly rows: Repository<AccountStateEntity>;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly cipher: SecretCipher,
   ) {
     this.rows = dataSource.getRepository(AccountStateEntity);
@@ -78,6 +80,35 @@ export class AccountStateRepository {
         throw new Error(`account state "${key}" kept changing; gave up after ${attempt} attempts`);
       }
     }
+  }
+
+  /**
+   * Deletes the keys of `adapter`'s accounts that start with `keyPrefix` and were last written
+   * before `writtenBefore` (StateRetentionRule); resolves with how many went. One statement for
+   * all the adapter's accounts. `substr` rather than LIKE: exact on both databases (SQLite's
+   * LIKE ignores case) and no wildcard characters to escape.
+   */
+  async deleteStale(adapter: string, keyPrefix: string, writtenBefore: Date): Promise<number> {
+    if (keyPrefix === '') throw new RangeError('keyPrefix must not be empty');
+    const accounts = this.dataSource
+      .getRepository(ChannelAccountEntity)
+      .createQueryBuilder('account')
+      .select('account.id')
+      .where('account.adapterId = :adapter');
+    const deleted = await this.rows
+      .createQueryBuilder()
+      .delete()
+      .where(`account_id IN (${accounts.getQuery()})`)
+      .andWhere('substr(state_key, 1, :prefixLength) = :keyPrefix')
+      .andWhere('updated_at < :writtenBefore')
+      .setParameters({
+        adapter,
+        keyPrefix,
+        prefixLength: keyPrefix.length,
+        writtenBefore: toIsoTimestamp(writtenBefore),
+      })
+      .execute();
+    return deleted.affected ?? 0;
   }
 
   /** Writes `json` (undefined: deletes) if the row still holds `previous` (undefined: absent). */

@@ -407,6 +407,33 @@ export function persistenceSuite(createDatabase: () => Promise<TestDatabase>): v
         expect(await repos.accountState.keys(id)).toEqual(['list']);
       });
 
+      it('deletes stale keys by adapter, key prefix and last write (state retention)', async () => {
+        const adapterId = `r${randomBytes(4).toString('hex')}`;
+        const a = await newAccount(adapterId);
+        const b = await newAccount(adapterId);
+        const other = await newAccount();
+        const old = new Date('2026-10-01T00:00:00.000Z');
+        const recent = new Date('2026-11-20T00:00:00.000Z');
+        const cutoff = new Date('2026-11-01T00:00:00.000Z');
+        for (const account of [a, b, other]) {
+          await repos.accountState.set(account.id, 'status:SM1', 'DELIVERED', old);
+          await repos.accountState.set(account.id, 'status:SM2', 'SENT', recent);
+          await repos.accountState.set(account.id, 'STATUS:SM3', 'SENT', old);
+          await repos.accountState.set(account.id, 'optout:+15550001', { optedOut: true }, old);
+        }
+        // A key that only looks like the prefix with wildcards must not match either.
+        await repos.accountState.set(a.id, 'status_SM4', 'SENT', old);
+        expect(await repos.accountState.deleteStale(adapterId, 'status:', cutoff)).toBe(2);
+        const left = ['STATUS:SM3', 'optout:+15550001', 'status:SM2'];
+        expect(await repos.accountState.keys(a.id)).toEqual([...left, 'status_SM4'].sort());
+        expect(await repos.accountState.keys(b.id)).toEqual(left);
+        expect(await repos.accountState.keys(other.id)).toEqual([...left, 'status:SM1'].sort());
+        expect(await repos.accountState.deleteStale(adapterId, 'status:', cutoff)).toBe(0);
+        await expect(repos.accountState.deleteStale(adapterId, '', cutoff)).rejects.toThrow(
+          RangeError,
+        );
+      });
+
       it('keeps accounts apart and goes away with the account row (cascade)', async () => {
         const a = await newAccount();
         const b = await newAccount();
