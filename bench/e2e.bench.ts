@@ -21,7 +21,8 @@
  * CPU-profile the gateway during its throughput run and print its hot spots, =latency for its
  * latency run,
  * BENCH_GATEWAY_NODE_OPTIONS for experiments on the gateway process, BENCH_TIMELINE_DIR to write
- * each phase's messages as CSV (posted at, latency; to see when the slow ones happened)).
+ * each phase's messages as CSV (posted at, its wall clock, latency; to line the slow ones up with
+ * other processes' logs)).
  * Prints its figures; a missed target is reported, the exit code is 0 unless the bench failed.
  */
 import { writeFileSync } from 'node:fs';

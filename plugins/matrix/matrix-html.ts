@@ -52,10 +52,13 @@ function rewrite(
   let out = '';
   // One entry per open non-void element (events are balanced): its output tag, or null.
   const stack: (string | null)[] = [];
+  // A block stands on lines of its own, also when it opens inside inline content.
+  const breakAtBlock = (tag: string) => {
+    if (blockBreak.has(tag) && out !== '' && !out.endsWith('<br>')) out += '<br>';
+  };
   readVisible(html, {
     open: (tag, attributes) => {
-      // A block starts on a line of its own, also when it opens inside inline content.
-      if (blockBreak.has(tag) && out !== '' && !out.endsWith('<br>')) out += '<br>';
+      breakAtBlock(tag);
       const target = map[tag] ?? null;
       if (VOID.has(tag)) {
         if (target !== null) out += `<${target}>`;
@@ -78,7 +81,7 @@ function rewrite(
     },
     close: (tag) => {
       if (VOID.has(tag)) return;
-      if (blockBreak.has(tag) && out !== '' && !out.endsWith('<br>')) out += '<br>';
+      breakAtBlock(tag);
       const target = stack.pop();
       if (target) out += `</${target}>`;
     },

@@ -7,6 +7,7 @@ import type { LoadedPlugin } from '../../src/core/plugins/plugin-loader';
 import { ChannelRegistrationService } from '../../src/hubspot/channels/channel-registration.service';
 import { HubSpotClient } from '../../src/hubspot/client/hubspot-client';
 import { type HubSpotSimulator, startHubSpotSimulator } from '../simulators/hubspot';
+import type { FileUsageType } from '../simulators/hubspot/messaging';
 import type {
   ChannelAccount as SimChannelAccount,
   Message as SimMessage,
@@ -229,7 +230,7 @@ export interface AgentReply {
   /** The HubSpot message the agent replies to. */
   inReplyToId?: string;
   /** `fileUsageType` by file id where it is not the one the content type gives (VOICE_RECORDING). */
-  fileUsageTypes?: Record<string, 'AUDIO' | 'IMAGE' | 'OTHER' | 'STICKER' | 'VOICE_RECORDING'>;
+  fileUsageTypes?: Record<string, FileUsageType>;
 }
 
 export type HubSpotStatusType = 'SENT' | 'FAILED' | 'READ';

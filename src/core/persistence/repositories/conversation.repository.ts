@@ -161,19 +161,12 @@ export class ConversationRepository {
    * of order never rewind them; `INCOMING` also sets the last inbound time.
    */
   async touch(id: string, at: Date, direction: MessageDirection, now = new Date()): Promise<void> {
+    if (direction === 'INCOMING') return this.touchIncoming([{ id, at }], now);
     // One statement (each costs a round trip to SQLite's thread); a column moves only forward.
     const later = (column: string) => `(${column} IS NULL OR ${column} < ?)`;
     const forward = (column: string) =>
       `${column} = CASE WHEN ${later(column)} THEN ? ELSE ${column} END`;
     const iso = toIsoTimestamp(at);
-    if (direction === 'INCOMING') {
-      await this.sql.run(
-        `UPDATE ${this.table} SET ${forward('last_message_at')}, ${forward('last_inbound_at')}, ` +
-          `updated_at = ? WHERE id = ? AND (${later('last_message_at')} OR ${later('last_inbound_at')})`,
-        [iso, iso, iso, iso, toIsoTimestamp(now), id, iso, iso],
-      );
-      return;
-    }
     await this.sql.run(
       `UPDATE ${this.table} SET ${forward('last_message_at')}, updated_at = ? ` +
         `WHERE id = ? AND ${later('last_message_at')}`,

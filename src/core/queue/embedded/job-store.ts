@@ -19,7 +19,6 @@ interface Pending {
 
 /** Rows per multi-row statement; keeps SQLite's bound-parameter count far below its limit. */
 const CHUNK = 400;
-/** Batches up to this many rows use kept prepared statements on SQLite. */
 const RETRY_DELAY_MS = 200;
 const INSERT_COLUMNS = [
   'id',
